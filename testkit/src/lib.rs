@@ -1,0 +1,286 @@
+//! Helpers for the course's integration tests, kept in one place: where the
+//! built binaries are, whether a peer tool or root is available (SKIP or, with
+//! `CI=true`, fail), fresh network namespaces, and child processes that are
+//! always killed and waited for.
+//!
+//! This crate is test plumbing, not course material.
+#![forbid(unsafe_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, ExitStatus, Output, Stdio};
+use std::sync::mpsc::{self, Receiver};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+/// How long any single wait in a test may take before the test fails.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// The path of a workspace binary, e.g. `bin("listener")`.
+///
+/// `cargo test --workspace` builds every binary before running any test, so
+/// tests of one crate can run another crate's binary.
+pub fn bin(name: &str) -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's path");
+    // target/debug/deps/<test>-<hash> -> target/debug/<name>
+    let path = exe
+        .parent()
+        .and_then(|deps| deps.parent())
+        .unwrap()
+        .join(name);
+    assert!(
+        path.exists(),
+        "{} is not built: run the tests with `cargo test --workspace`",
+        path.display()
+    );
+    path
+}
+
+/// A `Command` for a workspace binary.
+pub fn command(name: &str) -> Command {
+    Command::new(bin(name))
+}
+
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| value == "true")
+}
+
+/// Prints a visible SKIP line (past the test harness's capture), or fails
+/// the test when `CI=true`, where nothing may be skipped.
+fn skip(test: &str, why: &str) {
+    assert!(
+        !in_ci(),
+        "{test}: {why}, and CI=true does not allow skipping"
+    );
+    let mut stderr = std::io::stderr();
+    writeln!(stderr, "SKIP {test}: {why}").unwrap();
+}
+
+/// True when `tool` is on PATH; otherwise prints SKIP (fails under CI).
+pub fn have_tool(test: &str, tool: &str) -> bool {
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {tool}")])
+        .stdout(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !found {
+        skip(test, &format!("`{tool}` is not installed"));
+    }
+    found
+}
+
+pub fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| out.stdout.trim_ascii() == b"0")
+}
+
+const NETNS_MARK: &str = "TESTKIT_IN_NETNS";
+
+/// Runs `body` as root in a fresh network namespace whose only interface is
+/// a loopback that is up, so that the test sees no other traffic and can
+/// bind any port. The test binary re-runs itself, filtered to `test`, under
+/// `unshare --net`. Without root: SKIP (fails under CI).
+///
+/// `test` must be the test function's name, e.g. `in_netns("my_test", || ..)`.
+pub fn in_netns(test: &str, body: impl FnOnce()) {
+    if std::env::var(NETNS_MARK).as_deref() == Ok(test) {
+        run(Command::new("ip").args(["link", "set", "lo", "up"]));
+        body();
+        return;
+    }
+    if !is_root() {
+        skip(test, "needs root for a network namespace (unshare --net)");
+        return;
+    }
+    let exe = std::env::current_exe().unwrap();
+    let output = Command::new("unshare")
+        .arg("--net")
+        .arg(&exe)
+        .args([test, "--exact", "--nocapture", "--test-threads=1"])
+        .env(NETNS_MARK, test)
+        .output()
+        .expect("unshare runs");
+    let log = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.status.success(),
+        "{test} in a namespace failed:\n{log}"
+    );
+    assert!(
+        log.contains("1 passed"),
+        "{test} did not run in the namespace:\n{log}"
+    );
+}
+
+/// Runs a command to completion, asserting that it succeeds.
+pub fn run(command: &mut Command) -> Output {
+    let output = command.output().expect("the command starts");
+    assert!(
+        output.status.success(),
+        "{command:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// Makes `command` run as the unprivileged user `nobody` (via setpriv), with
+/// no capabilities: how a student without sudo runs it.
+pub fn as_nobody(command: &Command) -> Command {
+    let mut nobody = Command::new("setpriv");
+    nobody
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .arg(command.get_program())
+        .args(command.get_args());
+    nobody
+}
+
+/// A running child process whose stderr lines and stdout bytes are collected
+/// in the background. Dropping it kills and reaps the child.
+pub struct Proc {
+    child: Child,
+    stdin: Option<ChildStdin>,
+    lines: Receiver<String>,
+    stderr_seen: Vec<String>,
+    stdout: Option<JoinHandle<Vec<u8>>>,
+}
+
+impl Proc {
+    /// Spawns `command` with piped stdin, stdout and stderr.
+    pub fn spawn(command: &mut Command) -> Proc {
+        let mut child = command
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|err| panic!("cannot start {command:?}: {err}"));
+        let stdin = child.stdin.take();
+        let mut stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let (sender, lines) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let stdout = thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = stdout.read_to_end(&mut bytes);
+            bytes
+        });
+        Proc {
+            child,
+            stdin,
+            lines,
+            stderr_seen: Vec::new(),
+            stdout: Some(stdout),
+        }
+    }
+
+    /// Writes `bytes` to the child's stdin and closes it.
+    pub fn feed(&mut self, bytes: &[u8]) {
+        let mut stdin = self.stdin.take().expect("stdin is still open");
+        stdin.write_all(bytes).unwrap();
+    }
+
+    /// Closes the child's stdin without writing.
+    pub fn close_stdin(&mut self) {
+        self.stdin.take();
+    }
+
+    /// Waits for the next stderr line that contains `text` and returns it.
+    pub fn wait_for_stderr(&mut self, text: &str) -> String {
+        let deadline = Instant::now() + PATIENCE;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    self.stderr_seen.push(line.clone());
+                    if line.contains(text) {
+                        return line;
+                    }
+                }
+                Err(_) => panic!(
+                    "no stderr line with {text:?}; saw:\n{}",
+                    self.stderr_seen.join("\n")
+                ),
+            }
+        }
+    }
+
+    /// For a listener: waits for `listening on ADDR (...)` and returns ADDR.
+    pub fn listening_address(&mut self) -> String {
+        let line = self.wait_for_stderr("listening on ");
+        let rest = line.split("listening on ").nth(1).unwrap();
+        rest.split(' ').next().unwrap().to_string()
+    }
+
+    /// For a listener: the port from `listening on ADDR (...)`.
+    pub fn listening_port(&mut self) -> u16 {
+        let address = self.listening_address();
+        address.rsplit(':').next().unwrap().parse().unwrap()
+    }
+
+    /// Waits (bounded) for the child to exit; returns its status, stdout, and
+    /// every stderr line it printed.
+    pub fn finish(mut self) -> (ExitStatus, Vec<u8>, String) {
+        self.stdin.take();
+        let deadline = Instant::now() + PATIENCE;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                panic!("{:?} did not exit in time", self.child.id());
+            }
+            thread::sleep(Duration::from_millis(5));
+        };
+        let stdout = self.stdout.take().unwrap().join().unwrap();
+        while let Ok(line) = self.lines.recv_timeout(Duration::from_secs(1)) {
+            self.stderr_seen.push(line);
+        }
+        (status, stdout, self.stderr_seen.join("\n"))
+    }
+
+    /// Kills the child (for servers that run until told to stop) and
+    /// returns what it printed.
+    pub fn kill(mut self) -> (Vec<u8>, String) {
+        let _ = self.child.kill();
+        let (_, stdout, stderr) = self.finish();
+        (stdout, stderr)
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `command` to completion, bounded by [`PATIENCE`], with `stdin` as its
+/// standard input; returns its status, stdout and stderr.
+pub fn run_with_input(
+    command: &mut Command,
+    stdin: &[u8],
+) -> (ExitStatus, Vec<u8>, String) {
+    let mut proc = Proc::spawn(command);
+    proc.feed(stdin);
+    proc.finish()
+}
+
+/// A fresh, empty temporary directory for sockets and files of one test.
+pub fn temp_dir(test: &str) -> PathBuf {
+    let dir = std::env::temp_dir()
+        .join(format!("socket-course-{test}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
