@@ -7,6 +7,7 @@
 #![forbid(unsafe_code)]
 
 use std::io::{BufRead, BufReader, Read, Write};
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, Command, ExitStatus, Output, Stdio};
 use std::sync::mpsc::{self, Receiver};
@@ -152,7 +153,10 @@ pub struct Proc {
 impl Proc {
     /// Spawns `command` with piped stdin, stdout and stderr.
     pub fn spawn(command: &mut Command) -> Proc {
+        // Its own process group, so that killing it also kills whatever it
+        // started (a shell pipeline's nc, say).
         let mut child = command
+            .process_group(0)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -216,7 +220,14 @@ impl Proc {
 
     /// For a listener: waits for `listening on ADDR (...)` and returns ADDR.
     pub fn listening_address(&mut self) -> String {
-        let line = self.wait_for_stderr("listening on ");
+        let line = match self
+            .stderr_seen
+            .iter()
+            .find(|l| l.contains("listening on "))
+        {
+            Some(line) => line.clone(),
+            None => self.wait_for_stderr("listening on "),
+        };
         let rest = line.split("listening on ").nth(1).unwrap();
         rest.split(' ').next().unwrap().to_string()
     }
@@ -237,7 +248,7 @@ impl Proc {
                 break status;
             }
             if Instant::now() > deadline {
-                let _ = self.child.kill();
+                self.kill_group();
                 panic!("{:?} did not exit in time", self.child.id());
             }
             thread::sleep(Duration::from_millis(5));
@@ -252,15 +263,26 @@ impl Proc {
     /// Kills the child (for servers that run until told to stop) and
     /// returns what it printed.
     pub fn kill(mut self) -> (Vec<u8>, String) {
-        let _ = self.child.kill();
+        self.kill_group();
         let (_, stdout, stderr) = self.finish();
         (stdout, stderr)
     }
 }
 
+impl Proc {
+    fn kill_group(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.kill();
+    }
+}
+
 impl Drop for Proc {
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        self.kill_group();
         let _ = self.child.wait();
     }
 }
@@ -283,4 +305,48 @@ pub fn temp_dir(test: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+/// A TCP or UDP port on 127.0.0.1 that nothing is bound to right now.
+pub fn free_port(udp: bool) -> u16 {
+    let port = if udp {
+        std::net::UdpSocket::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+    } else {
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+    };
+    port.unwrap().port()
+}
+
+/// Waits until some socket listens on TCP `port` (or is bound to UDP `port`),
+/// as the kernel's tables in /proc/net say; touching the port itself would
+/// use up a one-shot server such as `nc -l`.
+pub fn wait_until_bound(port: u16, udp: bool) {
+    let (files, state) = match udp {
+        true => (["/proc/net/udp", "/proc/net/udp6"], "07"),
+        false => (["/proc/net/tcp", "/proc/net/tcp6"], "0A"),
+    };
+    let wanted = format!(":{port:04X}");
+    let deadline = Instant::now() + PATIENCE;
+    while Instant::now() < deadline {
+        let bound = files.iter().any(|file| {
+            std::fs::read_to_string(file)
+                .unwrap_or_default()
+                .lines()
+                .any(|line| {
+                    let fields: Vec<&str> = line.split_whitespace().collect();
+                    fields.len() > 3
+                        && fields[1].ends_with(&wanted)
+                        && fields[3] == state
+                })
+        });
+        if bound {
+            return;
+        }
+        thread::sleep(Duration::from_millis(10));
+    }
+    panic!("nothing bound port {port} in time");
 }

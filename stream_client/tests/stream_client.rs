@@ -1,0 +1,208 @@
+//! stream_client against our listener, against real `nc`, and in each of the
+//! failures a student meets.
+
+use std::process::Command;
+
+use testkit::{Proc, command, free_port, have_tool, in_netns, run_with_input};
+
+const REPLY: &str = "I got your message\n";
+const GREETING: &str = "Hello from stream_client\n";
+
+fn listener(args: &[&str]) -> Proc {
+    Proc::spawn(command("listener").args(args))
+}
+
+fn client(args: &[&str]) -> (i32, String, String) {
+    let (status, stdout, stderr) =
+        run_with_input(command("stream_client").args(args), b"");
+    (
+        status.code().unwrap(),
+        String::from_utf8(stdout).unwrap(),
+        stderr,
+    )
+}
+
+#[test]
+fn gets_the_reply_from_our_listener() {
+    let mut server = listener(&["-l", "-p", "0", "--reply", "I got your message"]);
+    let port = server.listening_port().to_string();
+    let (code, stdout, stderr) = client(&["127.0.0.1", &port]);
+    assert_eq!((code, stdout.as_str()), (0, REPLY), "{stderr}");
+    assert!(
+        stderr.contains(&format!("connected to 127.0.0.1:{port}")),
+        "{stderr}"
+    );
+    let (status, received, log) = server.finish();
+    assert!(status.success(), "{log}");
+    assert_eq!(String::from_utf8(received).unwrap(), GREETING);
+}
+
+#[test]
+fn gets_the_reply_from_nc_exactly_as_the_notes_run_it() {
+    if !have_tool("gets_the_reply_from_nc_exactly_as_the_notes_run_it", "nc") {
+        return;
+    }
+    in_netns("gets_the_reply_from_nc_exactly_as_the_notes_run_it", || {
+        let mut nc = Proc::spawn(
+            Command::new("sh")
+                .args(["-c", r#"echo "I got your message" | nc -l -p 12345"#]),
+        );
+        testkit::wait_until_bound(12345, false);
+        // No arguments at all: the defaults are the notes' 127.0.0.1:12345.
+        let (code, stdout, stderr) = client(&[]);
+        assert_eq!((code, stdout.as_str()), (0, REPLY), "{stderr}");
+        nc.close_stdin();
+        let (status, printed, _) = nc.finish();
+        assert!(status.success());
+        assert_eq!(String::from_utf8(printed).unwrap(), GREETING);
+    });
+}
+
+#[test]
+fn gets_the_reply_from_nc_on_a_free_port() {
+    if !have_tool("gets_the_reply_from_nc_on_a_free_port", "nc") {
+        return;
+    }
+    let port = free_port(false).to_string();
+    let mut nc = Proc::spawn(Command::new("nc").args(["-l", "127.0.0.1", &port]));
+    nc.feed(REPLY.as_bytes());
+    testkit::wait_until_bound(port.parse().unwrap(), false);
+    let (code, stdout, stderr) = client(&["-m", "over to you", "127.0.0.1", &port]);
+    assert_eq!((code, stdout.as_str()), (0, REPLY), "{stderr}");
+    let (_, printed, _) = nc.finish();
+    assert_eq!(String::from_utf8(printed).unwrap(), "over to you\n");
+}
+
+fn ipv6_round_trip(server_args: &[&str], client_args: &[&str]) {
+    let mut server =
+        listener(&[&["-6", "--reply", "I got your message"], server_args].concat());
+    let address = server.listening_address();
+    assert!(address.starts_with("[::1]:"), "{address}");
+    let (code, stdout, stderr) = client(client_args);
+    assert_eq!(
+        (code, stdout.as_str()),
+        (0, REPLY),
+        "{client_args:?}: {stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("connected to {address}")),
+        "{stderr}"
+    );
+    let (_, received, _) = server.finish();
+    assert_eq!(String::from_utf8(received).unwrap(), GREETING);
+}
+
+#[test]
+fn speaks_ipv6_by_address() {
+    let port = free_port(false).to_string();
+    ipv6_round_trip(&["-p", &port], &["::1", &port]);
+}
+
+#[test]
+fn speaks_ipv6_to_the_default_port_with_dash_6() {
+    in_netns("speaks_ipv6_to_the_default_port_with_dash_6", || {
+        ipv6_round_trip(&[], &["-6"]);
+    });
+}
+
+#[test]
+fn speaks_over_a_unix_domain_socket() {
+    let dir = testkit::temp_dir("stream_unix");
+    let path = dir.join("course.sock");
+    let path = path.to_str().unwrap();
+    let mut server = listener(&["-U", path, "--reply", "I got your message"]);
+    assert_eq!(server.listening_address(), path);
+    let (code, stdout, stderr) = client(&["-U", path, "-m", "over unix"]);
+    assert_eq!((code, stdout.as_str()), (0, REPLY), "{stderr}");
+    let (status, received, _) = server.finish();
+    assert!(status.success());
+    assert_eq!(String::from_utf8(received).unwrap(), "over unix\n");
+    assert!(
+        !dir.join("course.sock").exists(),
+        "the listener removes its socket"
+    );
+}
+
+#[test]
+fn sends_standard_input_of_any_size_unchanged() {
+    let payload: Vec<u8> =
+        (0..8 << 20).map(|i: u32| (i * 7 + i / 251) as u8).collect();
+    let mut server = listener(&["-p", "0", "--reply", "got it"]);
+    let port = server.listening_port().to_string();
+    let (status, stdout, stderr) = run_with_input(
+        command("stream_client").args(["-m", "-", "127.0.0.1", &port]),
+        &payload,
+    );
+    assert!(status.success(), "{stderr}");
+    assert_eq!(stdout, b"got it\n");
+    let (_, received, _) = server.finish();
+    assert!(
+        received == payload,
+        "the listener printed {} bytes",
+        received.len()
+    );
+}
+
+#[test]
+fn connection_refused_says_to_start_nc() {
+    let port = free_port(false).to_string();
+    let (code, stdout, stderr) = client(&["127.0.0.1", &port]);
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 2, "{stderr}");
+    assert!(
+        lines[0].starts_with("stream_client: cannot connect to 127.0.0.1:"),
+        "{stderr}"
+    );
+    assert!(lines[0].contains("Connection refused"), "{stderr}");
+    let start_nc = format!(r#"`echo "I got your message" | nc -l -p {port}`"#);
+    assert!(lines[1].contains(&start_nc), "{stderr}");
+}
+
+#[test]
+fn gives_up_when_no_reply_comes_within_the_timeout() {
+    // A server that accepts (the kernel does, from the backlog) but never
+    // answers and never closes.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port().to_string();
+    let started = std::time::Instant::now();
+    let (code, _, stderr) = client(&["-w", "1", "127.0.0.1", &port]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("no reply from 127.0.0.1:"), "{stderr}");
+    assert!(stderr.contains("within 1 s"), "{stderr}");
+    assert!(started.elapsed().as_secs_f64() < 10.0);
+}
+
+#[test]
+fn unknown_host_is_named_with_a_hint() {
+    // Name resolution may ask a DNS server: do it where there is none.
+    in_netns("unknown_host_is_named_with_a_hint", || {
+        let (code, _, stderr) = client(&["no-such-host.invalid"]);
+        assert_eq!(code, 1);
+        assert!(
+            stderr.contains(r#"unknown host "no-such-host.invalid""#),
+            "{stderr}"
+        );
+        assert!(stderr.contains("127.0.0.1 or ::1"), "{stderr}");
+    });
+}
+
+#[test]
+fn bad_ports_are_refused_before_anything_is_sent() {
+    for port in ["0", "65536", "abc"] {
+        let (code, _, stderr) = client(&["127.0.0.1", port]);
+        assert_eq!(code, 2, "port {port}: {stderr}");
+        assert!(stderr.contains("invalid value"), "port {port}: {stderr}");
+        assert!(!stderr.contains("panicked"));
+    }
+}
+
+#[test]
+fn a_missing_unix_socket_path_is_explained() {
+    let dir = testkit::temp_dir("stream_missing");
+    let path = dir.join("nobody-here.sock");
+    let (code, _, stderr) = client(&["-U", path.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("No such file or directory"), "{stderr}");
+    assert!(stderr.contains("listener -- -U PATH"), "{stderr}");
+}
