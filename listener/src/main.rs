@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 
 mod datagram;
+mod raw;
 mod stream;
 
 use std::io::{self, ErrorKind, IsTerminal, Read};
@@ -19,7 +20,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use socket2::{Domain, SockAddr, Socket, Type};
+use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
 /// The exit code for "not permitted": sysexits(3)'s EX_NOPERM.
 const EXIT_NO_PERMISSION: u8 = 77;
@@ -33,7 +34,8 @@ const EXIT_NO_PERMISSION: u8 = 77;
                   the listener. Use -s 0.0.0.0 to accept other hosts, on networks \
                   you are allowed to test.\n\
                   Exit codes: 0 done, 1 error, 2 bad arguments, 77 not permitted \
-                  (a port below net.ipv4.ip_unprivileged_port_start without privilege)."
+                  (a port below net.ipv4.ip_unprivileged_port_start, or --raw, without \
+                  privilege)."
 )]
 struct Args {
     /// Listen (accepted for netcat muscle memory: listening is all we do)
@@ -66,6 +68,17 @@ struct Args {
     #[arg(long, value_name = "N", default_value_t = 64,
           value_parser = clap::value_parser!(u64).range(1..=4096))]
     max_clients: u64,
+    /// Receive raw IPv4 packets of protocol PROTO (e.g. 16, 6, 17, 1) and
+    /// check them, field by field; needs CAP_NET_RAW
+    #[arg(long, value_name = "PROTO", value_parser = clap::value_parser!(u8).range(1..=254),
+          conflicts_with_all = ["udp", "unix", "ipv6", "keep", "port"])]
+    raw: Option<u8>,
+    /// With --raw: stop after N packets [default: never]
+    #[arg(short = 'c', long, value_name = "N", requires = "raw")]
+    count: Option<u64>,
+    /// With --raw: decode the payload first (undoes raw_sender --encode)
+    #[arg(long, value_enum, requires = "raw")]
+    decode: Option<raw::Decoding>,
 }
 
 fn main() -> ExitCode {
@@ -86,6 +99,9 @@ fn main() -> ExitCode {
 }
 
 fn listen(args: &Args) -> io::Result<()> {
+    if let Some(protocol) = args.raw {
+        return listen_raw(args, protocol);
+    }
     let reply = reply(args)?;
     let (domain, address) = local_address(args)?;
     let kind = match (args.unix.is_some(), args.udp) {
@@ -125,6 +141,27 @@ fn listen(args: &Args) -> io::Result<()> {
     }
     served
 }
+
+// ANCHOR: listen_raw
+fn listen_raw(args: &Args, protocol: u8) -> io::Result<()> {
+    // socket(AF_INET, SOCK_RAW, protocol); see raw(7). Each packet of that
+    // protocol arrives whole, IPv4 header first. (IPPROTO_RAW, 255, can only
+    // send: that is why raw_sender uses it and we cannot.)
+    let socket = Socket::new(
+        Domain::IPV4,
+        Type::RAW,
+        Some(Protocol::from(i32::from(protocol))),
+    )
+    .map_err(|error| {
+        io::Error::new(error.kind(), format!("cannot open a raw socket: {error}"))
+    })?;
+    // bind(2) to an address: only packets sent to it arrive.
+    let address = args.address.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    socket.bind(&SockAddr::from(SocketAddr::new(address, 0)))?;
+    eprintln!("listening on {address} (raw, protocol {protocol})");
+    raw::serve(&socket, args.count, args.decode)
+}
+// ANCHOR_END: listen_raw
 
 /// The reply: --reply, else standard input when it is a pipe or a file
 /// (as in `echo "I got your message" | nc -l -p 12345`), else nothing.
@@ -170,6 +207,12 @@ fn describe(address: &SockAddr) -> String {
 /// What a student can do about the most common failures.
 fn hint(error: &io::Error, args: &Args) -> Option<String> {
     let hint = match error.kind() {
+        ErrorKind::PermissionDenied if args.raw.is_some() => {
+            "raw sockets need CAP_NET_RAW: run `sudo ./target/debug/listener ...` (not \
+             `sudo cargo run`: root's PATH has no cargo), or \
+             `sudo setcap cap_net_raw+ep ./target/debug/listener`"
+                .into()
+        }
         ErrorKind::PermissionDenied => {
             let first = unprivileged_port_start();
             format!(

@@ -1,0 +1,192 @@
+//! Raw receive: a SOCK_RAW socket for one IP protocol number hands us each
+//! packet of that protocol whole, IPv4 header included. Each one is read
+//! with raw_sender's layouts, shown field by field, and checked.
+
+use std::io::{self, Read, Write};
+
+use base64::Engine;
+use raw_sender::Malformed;
+use raw_sender::output;
+use raw_sender::packet::{Packet, Transport};
+
+use socket2::Socket;
+
+/// How to undo raw_sender's --encode before showing the payload.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Decoding {
+    Hex,
+    Base64,
+}
+
+// ANCHOR: serve
+pub fn serve(
+    socket: &Socket,
+    count: Option<u64>,
+    decoding: Option<Decoding>,
+) -> io::Result<()> {
+    let mut buffer = vec![0u8; 65_536];
+    let mut seen = 0;
+    while count.is_none_or(|count| seen < count) {
+        // recv(2): one whole packet per call, from its IPv4 header on.
+        let len = (&mut &*socket).read(&mut buffer)?;
+        let report = match Packet::parse(&buffer[..len]) {
+            Ok(packet) => describe(&packet, len, decoding),
+            Err(why) => malformed(&buffer[..len], &why),
+        };
+        let mut stdout = io::stdout().lock();
+        writeln!(stdout, "{report}")?;
+        stdout.flush()?;
+        seen += 1;
+    }
+    Ok(())
+}
+// ANCHOR_END: serve
+
+/// A packet's summary line, its fields, its payload, and the checks.
+fn describe(packet: &Packet, received: usize, decoding: Option<Decoding>) -> String {
+    let mut report = format!(
+        "{}\n{}",
+        output::summary(packet),
+        output::field_table(packet)
+    );
+    report += &format!("payload: {}\n", show_payload(&packet.payload, decoding));
+    for check in checks(packet, received) {
+        report += &format!("check: {check}\n");
+    }
+    report
+}
+
+fn malformed(bytes: &[u8], why: &Malformed) -> String {
+    format!(
+        "malformed packet of {} bytes: {why}\n{}",
+        bytes.len(),
+        output::hex_dump(bytes)
+    )
+}
+
+// ANCHOR: checks
+/// What a packet checker (Wireshark, say) would complain about.
+fn checks(packet: &Packet, received: usize) -> Vec<String> {
+    let mut checks = Vec::new();
+    let ip = &packet.ip;
+    let expected = ip.expected_checksum();
+    checks.push(match ip.header_checksum == expected {
+        true => format!("IP header checksum 0x{expected:04x} correct"),
+        false => format!(
+            "IP header checksum 0x{:04x} incorrect, expected 0x{expected:04x}",
+            ip.header_checksum
+        ),
+    });
+    let name = match &packet.transport {
+        Transport::Tcp(_) => "TCP",
+        Transport::Udp(_) => "UDP",
+        Transport::Icmp(_) => "ICMP",
+        Transport::None => "",
+    };
+    match packet.transport_checksums() {
+        Some((carried, expected)) if carried == expected => {
+            checks.push(format!("{name} checksum 0x{carried:04x} correct"))
+        }
+        Some((carried, expected)) => checks.push(format!(
+            "{name} checksum 0x{carried:04x} incorrect, expected 0x{expected:04x}"
+        )),
+        None if name == "UDP" => {
+            checks.push("UDP checksum 0 (none computed)".into())
+        }
+        None => {}
+    }
+    checks.push(lengths(packet, received));
+    checks.push(options(&ip.options));
+    checks
+}
+
+fn lengths(packet: &Packet, received: usize) -> String {
+    let total = usize::from(packet.ip.total_length);
+    if total != received {
+        return format!(
+            "lengths inconsistent: total length {total}, but {received} bytes arrived"
+        );
+    }
+    if let Transport::Udp(udp) = &packet.transport {
+        let carried = packet.payload.len() + raw_sender::udp::HEADER_LEN;
+        if usize::from(udp.length) != carried {
+            return format!(
+                "lengths inconsistent: UDP length {}, but the datagram holds {carried}",
+                udp.length
+            );
+        }
+    }
+    format!("lengths consistent: total length {total} = bytes received")
+}
+
+/// RFC 791 options: type 0 ends the list, type 1 is one byte of padding,
+/// every other option is type, length (counting both), then data.
+fn options(options: &[u8]) -> String {
+    let ihl = 5 + options.len() / 4;
+    let mut at = 0;
+    while at < options.len() {
+        match options[at] {
+            0 => break,
+            1 => at += 1,
+            kind => {
+                let len = options.get(at + 1).copied().unwrap_or(0) as usize;
+                if len < 2 || at + len > options.len() {
+                    return format!(
+                        "IHL {ihl} but options malformed: option {kind} at option byte {at} \
+                         has length {len}, which does not fit"
+                    );
+                }
+                at += len;
+            }
+        }
+    }
+    match options.is_empty() {
+        true => "IHL 5 sane: no options".into(),
+        false => format!(
+            "IHL {ihl} sane: {} bytes of well-formed options",
+            options.len()
+        ),
+    }
+}
+// ANCHOR_END: checks
+
+/// The payload as text when it is printable, else as hex; decoded first
+/// when asked.
+fn show_payload(payload: &[u8], decoding: Option<Decoding>) -> String {
+    if payload.is_empty() {
+        return "none".into();
+    }
+    let decoded = match decoding {
+        None => Ok(payload.to_vec()),
+        Some(Decoding::Hex) => output::unhex(&String::from_utf8_lossy(payload)),
+        Some(Decoding::Base64) => base64::engine::general_purpose::STANDARD
+            .decode(payload.trim_ascii())
+            .map_err(|error| error.to_string()),
+    };
+    let bytes = match decoded {
+        Ok(bytes) => bytes,
+        Err(why) => {
+            return format!("{} bytes that do not decode: {why}", payload.len());
+        }
+    };
+    let how = if decoding.is_some() {
+        "decoded to "
+    } else {
+        ""
+    };
+    let printable = bytes
+        .iter()
+        .all(|b| b.is_ascii_graphic() || b" \t\r\n".contains(b));
+    match printable {
+        true => format!(
+            "{how}{} bytes of text: {:?}",
+            bytes.len(),
+            String::from_utf8_lossy(&bytes)
+        ),
+        false => format!(
+            "{how}{} bytes, in hex: {}",
+            bytes.len(),
+            output::hex(&bytes)
+        ),
+    }
+}

@@ -1,0 +1,448 @@
+//! The IPv4 header, RFC 791 § 3.1, written and read byte by byte.
+//!
+//! ```text
+//!  0                   1                   2                   3
+//!  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |Version|  IHL  |Type of Service|          Total Length         |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |         Identification        |Flags|      Fragment Offset    |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |  Time to Live |    Protocol   |         Header Checksum       |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |                       Source Address                          |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |                    Destination Address                        |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! |                    Options                    |    Padding    |
+//! +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+//! ```
+//!
+//! The Type of Service byte is read today as a 6-bit DSCP (RFC 2474) and a
+//! 2-bit ECN field (RFC 3168). The first of the three flag bits is reserved;
+//! RFC 3514 (an April Fools' RFC) calls it the "evil bit".
+
+use std::net::Ipv4Addr;
+use std::ops::Range;
+
+use byteorder::{BigEndian, ByteOrder};
+
+use crate::Malformed;
+use crate::output::Field;
+
+// ANCHOR: offsets
+const VERSION_AND_IHL: usize = 0;
+const TYPE_OF_SERVICE: usize = 1;
+const TOTAL_LENGTH: Range<usize> = 2..4;
+const IDENTIFICATION: Range<usize> = 4..6;
+const FLAGS_AND_FRAGMENT_OFFSET: Range<usize> = 6..8;
+const TIME_TO_LIVE: usize = 8;
+const PROTOCOL: usize = 9;
+const HEADER_CHECKSUM: Range<usize> = 10..12;
+const SOURCE_ADDRESS: Range<usize> = 12..16;
+const DESTINATION_ADDRESS: Range<usize> = 16..20;
+const OPTIONS: usize = 20;
+
+/// A header without options: IHL 5, five 32-bit words.
+pub const MIN_HEADER_LEN: usize = 20;
+/// IHL is four bits: at most 15 words, so at most 40 bytes of options.
+pub const MAX_OPTIONS_LEN: usize = 40;
+
+const FLAG_EVIL: u16 = 0x8000;
+const FLAG_DONT_FRAGMENT: u16 = 0x4000;
+const FLAG_MORE_FRAGMENTS: u16 = 0x2000;
+/// The fragment offset is the low 13 bits, in units of 8 bytes.
+pub const MAX_FRAGMENT_OFFSET: u16 = 0x1FFF;
+// ANCHOR_END: offsets
+
+// ANCHOR: header
+/// Every field of an IPv4 header, as plain values. The version (4) and the
+/// IHL are not stored: the first is fixed, the second follows from
+/// `options`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Ipv4Header {
+    /// DSCP (high 6 bits) and ECN (low 2 bits).
+    pub type_of_service: u8,
+    /// The whole datagram, header and data, in bytes.
+    pub total_length: u16,
+    /// Groups the fragments of one datagram; 0 lets Linux choose one.
+    pub identification: u16,
+    /// The reserved flag bit, "the evil bit" of RFC 3514.
+    pub evil: bool,
+    pub dont_fragment: bool,
+    pub more_fragments: bool,
+    /// Where this fragment belongs, in 8-byte units (13 bits).
+    pub fragment_offset: u16,
+    pub time_to_live: u8,
+    /// What follows the header: 1 ICMP, 6 TCP, 17 UDP, 16 CHAOS, ...
+    pub protocol: u8,
+    pub header_checksum: u16,
+    pub source: Ipv4Addr,
+    pub destination: Ipv4Addr,
+    /// Options, zero-padded to a multiple of 4 bytes when built.
+    pub options: Vec<u8>,
+}
+// ANCHOR_END: header
+
+impl Ipv4Header {
+    /// The header's length in bytes: IHL × 4.
+    pub fn header_len(&self) -> usize {
+        MIN_HEADER_LEN + self.options.len().div_ceil(4) * 4
+    }
+
+    // ANCHOR: build
+    /// The header as bytes, every field as it is in `self`.
+    pub fn build(&self) -> Vec<u8> {
+        let mut header = vec![0u8; self.header_len()];
+        let ihl = (self.header_len() / 4) as u8;
+        header[VERSION_AND_IHL] = (4 << 4) | (ihl & 0x0F);
+        header[TYPE_OF_SERVICE] = self.type_of_service;
+        BigEndian::write_u16(&mut header[TOTAL_LENGTH], self.total_length);
+        BigEndian::write_u16(&mut header[IDENTIFICATION], self.identification);
+        let mut flags_and_offset = self.fragment_offset & MAX_FRAGMENT_OFFSET;
+        if self.evil {
+            flags_and_offset |= FLAG_EVIL;
+        }
+        if self.dont_fragment {
+            flags_and_offset |= FLAG_DONT_FRAGMENT;
+        }
+        if self.more_fragments {
+            flags_and_offset |= FLAG_MORE_FRAGMENTS;
+        }
+        BigEndian::write_u16(
+            &mut header[FLAGS_AND_FRAGMENT_OFFSET],
+            flags_and_offset,
+        );
+        header[TIME_TO_LIVE] = self.time_to_live;
+        header[PROTOCOL] = self.protocol;
+        BigEndian::write_u16(&mut header[HEADER_CHECKSUM], self.header_checksum);
+        header[SOURCE_ADDRESS].copy_from_slice(&self.source.octets());
+        header[DESTINATION_ADDRESS].copy_from_slice(&self.destination.octets());
+        // RFC 791: "The internet header padding is used to ensure that the
+        // internet header ends on a 32 bit boundary. The padding is zero."
+        header[OPTIONS..OPTIONS + self.options.len()].copy_from_slice(&self.options);
+        header
+    }
+    // ANCHOR_END: build
+
+    // ANCHOR: checksum
+    /// The header checksum this header should carry. RFC 791: "The checksum
+    /// field is the 16 bit one's complement of the one's complement sum of
+    /// all 16 bit words in the header. For purposes of computing the
+    /// checksum, the value of the checksum field is zero."
+    pub fn expected_checksum(&self) -> u16 {
+        let mut header = self.build();
+        header[HEADER_CHECKSUM].fill(0);
+        checksum::checksum(&header)
+    }
+    // ANCHOR_END: checksum
+
+    // ANCHOR: parse
+    /// Reads a header from the start of `packet`; returns it and the data it
+    /// carries (up to Total Length). Refuses anything that does not add up.
+    pub fn parse(packet: &[u8]) -> Result<(Ipv4Header, &[u8]), Malformed> {
+        if packet.len() < MIN_HEADER_LEN {
+            return Err(Malformed::new(format!(
+                "{} bytes are too few for an IPv4 header (at least 20)",
+                packet.len()
+            )));
+        }
+        let version = packet[VERSION_AND_IHL] >> 4;
+        if version != 4 {
+            return Err(Malformed::new(format!("version is {version}, not 4")));
+        }
+        let header_len = usize::from(packet[VERSION_AND_IHL] & 0x0F) * 4;
+        if header_len < MIN_HEADER_LEN {
+            return Err(Malformed::new(format!(
+                "IHL is {} (< 5): the header cannot be shorter than 20 bytes",
+                header_len / 4
+            )));
+        }
+        if header_len > packet.len() {
+            return Err(Malformed::new(format!(
+                "IHL says {header_len} header bytes but only {} arrived",
+                packet.len()
+            )));
+        }
+        let total_length = BigEndian::read_u16(&packet[TOTAL_LENGTH]);
+        if usize::from(total_length) > packet.len() {
+            return Err(Malformed::new(format!(
+                "total length says {total_length} bytes but only {} arrived",
+                packet.len()
+            )));
+        }
+        if usize::from(total_length) < header_len {
+            return Err(Malformed::new(format!(
+                "total length {total_length} is shorter than the {header_len}-byte header"
+            )));
+        }
+        let flags_and_offset =
+            BigEndian::read_u16(&packet[FLAGS_AND_FRAGMENT_OFFSET]);
+        let address = |range: Range<usize>| {
+            Ipv4Addr::new(
+                packet[range.start],
+                packet[range.start + 1],
+                packet[range.start + 2],
+                packet[range.start + 3],
+            )
+        };
+        let header = Ipv4Header {
+            type_of_service: packet[TYPE_OF_SERVICE],
+            total_length,
+            identification: BigEndian::read_u16(&packet[IDENTIFICATION]),
+            evil: flags_and_offset & FLAG_EVIL != 0,
+            dont_fragment: flags_and_offset & FLAG_DONT_FRAGMENT != 0,
+            more_fragments: flags_and_offset & FLAG_MORE_FRAGMENTS != 0,
+            fragment_offset: flags_and_offset & MAX_FRAGMENT_OFFSET,
+            time_to_live: packet[TIME_TO_LIVE],
+            protocol: packet[PROTOCOL],
+            header_checksum: BigEndian::read_u16(&packet[HEADER_CHECKSUM]),
+            source: address(SOURCE_ADDRESS),
+            destination: address(DESTINATION_ADDRESS),
+            options: packet[OPTIONS..header_len].to_vec(),
+        };
+        Ok((header, &packet[header_len..usize::from(total_length)]))
+    }
+    // ANCHOR_END: parse
+
+    /// Each field with its value, where it starts, and where the RFC
+    /// defines it.
+    pub fn fields(&self) -> Vec<Field> {
+        let flags = [
+            (self.evil, "evil"),
+            (self.dont_fragment, "DF"),
+            (self.more_fragments, "MF"),
+        ];
+        let set: Vec<&str> = flags
+            .iter()
+            .filter(|(on, _)| *on)
+            .map(|(_, name)| *name)
+            .collect();
+        let set = if set.is_empty() {
+            "none".to_string()
+        } else {
+            set.join(" ")
+        };
+        let mut fields = vec![
+            Field::new("Version", "4", VERSION_AND_IHL, "RFC 791 3.1"),
+            Field::new(
+                "IHL",
+                format!("{} ({} bytes)", self.header_len() / 4, self.header_len()),
+                VERSION_AND_IHL,
+                "RFC 791 3.1",
+            ),
+            Field::new(
+                "Type of Service",
+                format!(
+                    "0x{:02x} (DSCP {}, ECN {})",
+                    self.type_of_service,
+                    self.type_of_service >> 2,
+                    self.type_of_service & 0x03
+                ),
+                TYPE_OF_SERVICE,
+                "RFC 791 3.1, RFC 2474, RFC 3168",
+            ),
+            Field::new(
+                "Total Length",
+                self.total_length,
+                TOTAL_LENGTH.start,
+                "RFC 791 3.1",
+            ),
+            Field::new(
+                "Identification",
+                format!("{} (0x{:04x})", self.identification, self.identification),
+                IDENTIFICATION.start,
+                "RFC 791 3.1",
+            ),
+            Field::new(
+                "Flags",
+                set,
+                FLAGS_AND_FRAGMENT_OFFSET.start,
+                "RFC 791 3.1, RFC 3514",
+            ),
+            Field::new(
+                "Fragment Offset",
+                format!(
+                    "{} ({} bytes)",
+                    self.fragment_offset,
+                    u32::from(self.fragment_offset) * 8
+                ),
+                FLAGS_AND_FRAGMENT_OFFSET.start,
+                "RFC 791 3.1",
+            ),
+            Field::new(
+                "Time to Live",
+                self.time_to_live,
+                TIME_TO_LIVE,
+                "RFC 791 3.1",
+            ),
+            Field::new(
+                "Protocol",
+                format!("{} ({})", self.protocol, protocol_name(self.protocol)),
+                PROTOCOL,
+                "RFC 791 3.1, RFC 790",
+            ),
+            Field::new(
+                "Header Checksum",
+                format!("0x{:04x}", self.header_checksum),
+                HEADER_CHECKSUM.start,
+                "RFC 791 3.1, RFC 1071",
+            ),
+            Field::new(
+                "Source Address",
+                self.source,
+                SOURCE_ADDRESS.start,
+                "RFC 791 3.1",
+            ),
+            Field::new(
+                "Destination Address",
+                self.destination,
+                DESTINATION_ADDRESS.start,
+                "RFC 791 3.1",
+            ),
+        ];
+        if !self.options.is_empty() {
+            fields.push(Field::new(
+                "Options",
+                crate::output::hex(&self.options),
+                OPTIONS,
+                "RFC 791 3.1",
+            ));
+        }
+        fields
+    }
+}
+
+/// The names of the protocol numbers this course meets (RFC 790, now the
+/// IANA registry).
+pub fn protocol_name(protocol: u8) -> &'static str {
+    match protocol {
+        1 => "ICMP",
+        6 => "TCP",
+        16 => "CHAOS",
+        17 => "UDP",
+        _ => "other",
+    }
+}
+
+/// Checks `--ip-options`: at most 40 bytes once padded to 32-bit words.
+pub fn check_options(options: &[u8]) -> Result<(), String> {
+    let padded = options.len().div_ceil(4) * 4;
+    if padded > MAX_OPTIONS_LEN {
+        return Err(format!(
+            "IP options are {} bytes ({padded} padded); the IHL field leaves room for \
+             at most {MAX_OPTIONS_LEN}",
+            options.len()
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 127.0.0.1 -> 127.0.0.1, protocol 16, id 0x1234, ttl 64, 11 data bytes
+    /// ("hello chaos"), as tcpdump -X printed it from lo.
+    const CHAOS_HEADER: [u8; 20] = [
+        0x45, 0x00, 0x00, 0x1f, 0x12, 0x34, 0x00, 0x00, 0x40, 0x10, 0x6a, 0x99,
+        0x7f, 0x00, 0x00, 0x01, 0x7f, 0x00, 0x00, 0x01,
+    ];
+
+    fn chaos() -> Ipv4Header {
+        Ipv4Header {
+            type_of_service: 0,
+            total_length: 31,
+            identification: 0x1234,
+            evil: false,
+            dont_fragment: false,
+            more_fragments: false,
+            fragment_offset: 0,
+            time_to_live: 64,
+            protocol: 16,
+            header_checksum: 0,
+            source: Ipv4Addr::LOCALHOST,
+            destination: Ipv4Addr::LOCALHOST,
+            options: vec![],
+        }
+    }
+
+    #[test]
+    fn builds_the_header_tcpdump_showed() {
+        let mut header = chaos();
+        header.header_checksum = header.expected_checksum();
+        assert_eq!(header.header_checksum, 0x6a99);
+        assert_eq!(header.build(), CHAOS_HEADER);
+    }
+
+    #[test]
+    fn parses_it_back() {
+        let mut packet = CHAOS_HEADER.to_vec();
+        packet.extend_from_slice(b"hello chaos");
+        let (header, data) = Ipv4Header::parse(&packet).unwrap();
+        assert_eq!(
+            header,
+            Ipv4Header {
+                header_checksum: 0x6a99,
+                ..chaos()
+            }
+        );
+        assert_eq!(data, b"hello chaos");
+    }
+
+    #[test]
+    fn flags_offset_and_options_land_in_their_bits() {
+        let header = Ipv4Header {
+            evil: true,
+            dont_fragment: true,
+            more_fragments: true,
+            fragment_offset: 0x1ABC,
+            type_of_service: 0xB8,
+            options: vec![1, 1, 1],
+            ..chaos()
+        };
+        let bytes = header.build();
+        assert_eq!(bytes.len(), 24);
+        assert_eq!(bytes[0], 0x46, "version 4, IHL 6");
+        assert_eq!(bytes[1], 0xB8);
+        assert_eq!(&bytes[6..8], &[0xFA, 0xBC]);
+        assert_eq!(&bytes[20..24], &[1, 1, 1, 0], "zero padding");
+    }
+
+    #[test]
+    fn refuses_what_does_not_add_up() {
+        let long = {
+            let mut packet = CHAOS_HEADER.to_vec();
+            packet.extend_from_slice(b"hello chaos");
+            packet
+        };
+        let cases: Vec<(Vec<u8>, &str)> = vec![
+            (long[..19].to_vec(), "too few"),
+            ([&[0x44], &long[1..]].concat(), "IHL is 4"),
+            ([&[0x4F], &long[1..]].concat(), "IHL says 60"),
+            ([&[0x65], &long[1..]].concat(), "version is 6"),
+            (
+                [&long[..2], &[0x00, 0x40], &long[4..]].concat(),
+                "total length says 64",
+            ),
+            (
+                [&long[..2], &[0x00, 0x10], &long[4..]].concat(),
+                "shorter than",
+            ),
+        ];
+        for (packet, reason) in cases {
+            let error = Ipv4Header::parse(&packet).unwrap_err();
+            assert!(
+                error.to_string().contains(reason),
+                "{error} lacks {reason:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn options_longer_than_40_bytes_are_refused() {
+        assert!(check_options(&[1; 40]).is_ok());
+        assert!(check_options(&[1; 37]).is_ok());
+        assert!(check_options(&[1; 41]).unwrap_err().contains("at most 40"));
+    }
+}

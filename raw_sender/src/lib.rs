@@ -1,0 +1,43 @@
+//! Raw IPv4 packets built by hand, one header per file, each after its RFC:
+//!
+//! - [`ipv4`]: the IPv4 header, RFC 791 § 3.1
+//! - [`tcp`]: the TCP header, RFC 9293 § 3.1
+//! - [`udp`]: the UDP header, RFC 768
+//! - [`icmp`]: the ICMP echo message, RFC 792
+//! - [`packet`]: how they nest, and the lengths and checksums that follow
+//! - [`output`]: the packet shown as tcpdump -X would, field by field, or
+//!   as a pcap file
+//!
+//! Each header is a plain struct of its fields with a `build` that writes
+//! the bytes and a `parse` that reads them back, refusing (never panicking
+//! on) bytes that do not add up. The `raw_sender` binary builds packets from
+//! its flags and sends them; the `listener` binary reads packets with the
+//! same layouts.
+#![forbid(unsafe_code)]
+
+pub mod icmp;
+pub mod ipv4;
+pub mod output;
+pub mod packet;
+pub mod tcp;
+pub mod udp;
+
+use std::fmt;
+
+/// Why some bytes are not a well-formed header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Malformed(String);
+
+impl Malformed {
+    pub fn new(reason: impl Into<String>) -> Malformed {
+        Malformed(reason.into())
+    }
+}
+
+impl fmt::Display for Malformed {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Malformed {}

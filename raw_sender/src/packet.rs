@@ -1,0 +1,180 @@
+//! A whole packet: the IPv4 header, then (maybe) a TCP, UDP or ICMP header,
+//! then the data. The headers nest, so some fields depend on what follows
+//! them: the lengths, and the checksums that cover it.
+
+use crate::Malformed;
+use crate::icmp::IcmpEcho;
+use crate::ipv4::Ipv4Header;
+use crate::output::Field;
+use crate::tcp::TcpHeader;
+use crate::udp::UdpHeader;
+use crate::{icmp, tcp, udp};
+
+/// What follows the IPv4 header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Transport {
+    /// Data right after the IP header, under whatever Protocol says.
+    None,
+    Tcp(TcpHeader),
+    Udp(UdpHeader),
+    Icmp(IcmpEcho),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Packet {
+    pub ip: Ipv4Header,
+    pub transport: Transport,
+    pub payload: Vec<u8>,
+}
+
+/// XOR-ing a correct checksum with this gives a wrong one: never the
+/// correct value, nor its one's complement twin (0x0000 vs 0xFFFF).
+const SPOIL: u16 = 0x00FF;
+
+impl Packet {
+    /// The packet's size in bytes, as built: what Total Length will say.
+    pub fn total_len(&self) -> usize {
+        self.ip.header_len() + self.transport_bytes().len() + self.payload.len()
+    }
+
+    // ANCHOR: fill_in
+    /// Sets the fields that follow from the rest of the packet, inside out:
+    /// the UDP length, the transport checksum (which covers the transport
+    /// header and the data), the IPv4 total length, and last the IPv4
+    /// header checksum (which covers the finished IPv4 header).
+    pub fn fill_in(&mut self) {
+        let (source, destination) = (self.ip.source, self.ip.destination);
+        let data_len = self.payload.len();
+        match &mut self.transport {
+            Transport::None => {}
+            Transport::Tcp(tcp) => {
+                tcp.checksum =
+                    tcp.expected_checksum(source, destination, &self.payload);
+            }
+            Transport::Udp(udp) => {
+                udp.length = (udp::HEADER_LEN + data_len) as u16;
+                udp.checksum =
+                    udp.expected_checksum(source, destination, &self.payload);
+            }
+            Transport::Icmp(icmp) => {
+                icmp.checksum = icmp.expected_checksum(&self.payload)
+            }
+        }
+        self.ip.total_length = self.total_len() as u16;
+        self.ip.header_checksum = self.ip.expected_checksum();
+    }
+    // ANCHOR_END: fill_in
+
+    /// Makes the IPv4 header checksum wrong (Linux will overwrite it).
+    pub fn spoil_header_checksum(&mut self) {
+        self.ip.header_checksum ^= SPOIL;
+    }
+
+    /// Makes the TCP, UDP or ICMP checksum wrong (Linux leaves it wrong).
+    pub fn spoil_transport_checksum(&mut self) {
+        match &mut self.transport {
+            Transport::None => {}
+            Transport::Tcp(tcp) => tcp.checksum ^= SPOIL,
+            Transport::Udp(udp) => udp.checksum ^= SPOIL,
+            Transport::Icmp(icmp) => icmp.checksum ^= SPOIL,
+        }
+    }
+
+    fn transport_bytes(&self) -> Vec<u8> {
+        match &self.transport {
+            Transport::None => Vec::new(),
+            Transport::Tcp(tcp) => tcp.build(),
+            Transport::Udp(udp) => udp.build(),
+            Transport::Icmp(icmp) => icmp.build(),
+        }
+    }
+
+    // ANCHOR: build
+    /// The packet as bytes: IPv4 header, transport header, data.
+    pub fn build(&self) -> Vec<u8> {
+        [
+            self.ip.build(),
+            self.transport_bytes(),
+            self.payload.clone(),
+        ]
+        .concat()
+    }
+    // ANCHOR_END: build
+
+    /// Reads a whole packet. The transport header is read when Protocol
+    /// names TCP, UDP or ICMP and this is the first (or only) fragment.
+    pub fn parse(bytes: &[u8]) -> Result<Packet, Malformed> {
+        let (ip, data) = Ipv4Header::parse(bytes)?;
+        let first_fragment = ip.fragment_offset == 0;
+        let (transport, payload) = match ip.protocol {
+            tcp::PROTOCOL if first_fragment => {
+                let (tcp, payload) = TcpHeader::parse(data)?;
+                (Transport::Tcp(tcp), payload)
+            }
+            udp::PROTOCOL if first_fragment => {
+                let (udp, payload) = UdpHeader::parse(data)?;
+                (Transport::Udp(udp), payload)
+            }
+            icmp::PROTOCOL if first_fragment => {
+                let (icmp, payload) = IcmpEcho::parse(data)?;
+                (Transport::Icmp(icmp), payload)
+            }
+            _ => (Transport::None, data),
+        };
+        Ok(Packet {
+            ip,
+            transport,
+            payload: payload.to_vec(),
+        })
+    }
+
+    /// The transport checksum the packet carries and the one it should
+    /// carry, or None without a transport header (or an unused UDP one).
+    pub fn transport_checksums(&self) -> Option<(u16, u16)> {
+        let (source, destination, data) =
+            (self.ip.source, self.ip.destination, &self.payload);
+        match &self.transport {
+            Transport::None => None,
+            Transport::Tcp(tcp) => Some((
+                tcp.checksum,
+                tcp.expected_checksum(source, destination, data),
+            )),
+            // RFC 768: "An all zero transmitted checksum value means that the
+            // transmitter generated no checksum".
+            Transport::Udp(udp) if udp.checksum == 0 => None,
+            Transport::Udp(udp) => Some((
+                udp.checksum,
+                udp.expected_checksum(source, destination, data),
+            )),
+            Transport::Icmp(icmp) => {
+                Some((icmp.checksum, icmp.expected_checksum(data)))
+            }
+        }
+    }
+
+    /// The headers' fields, each group under a title, with offsets counted
+    /// from the start of the packet.
+    pub fn fields(&self) -> Vec<(String, Vec<Field>)> {
+        let ip_len = self.ip.header_len();
+        let mut groups = vec![(
+            format!("IPv4 header, bytes 0-{}", ip_len - 1),
+            self.ip.fields(),
+        )];
+        let transport = match &self.transport {
+            Transport::None => None,
+            Transport::Tcp(tcp) => Some(("TCP", tcp.header_len(), tcp.fields())),
+            Transport::Udp(udp) => Some(("UDP", udp::HEADER_LEN, udp.fields())),
+            Transport::Icmp(icmp) => Some(("ICMP", icmp::HEADER_LEN, icmp.fields())),
+        };
+        if let Some((name, len, fields)) = transport {
+            let title =
+                format!("{name} header, bytes {ip_len}-{}", ip_len + len - 1);
+            let fields = fields
+                .into_iter()
+                .map(|field| field.shifted(ip_len))
+                .collect();
+            groups.push((title, fields));
+        }
+        groups
+    }
+}
