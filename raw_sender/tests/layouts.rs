@@ -1,0 +1,281 @@
+//! The header layouts checked three ways: build then parse gives back every
+//! field; an independent decoder (etherparse) reads the same fields and
+//! computes the same checksums; the course's Python `struct.pack` layout
+//! gives the same bytes.
+
+use std::net::Ipv4Addr;
+use std::process::Command;
+
+use raw_sender::icmp::{self, IcmpEcho};
+use raw_sender::ipv4::Ipv4Header;
+use raw_sender::packet::{Packet, Transport};
+use raw_sender::tcp::TcpHeader;
+use raw_sender::udp::UdpHeader;
+
+/// xorshift64: deterministic pseudo-random field values.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn byte(&mut self) -> u8 {
+        self.next() as u8
+    }
+    fn u16(&mut self) -> u16 {
+        self.next() as u16
+    }
+    fn bool(&mut self) -> bool {
+        self.next() & 1 == 1
+    }
+    fn bytes(&mut self, max: usize) -> Vec<u8> {
+        let len = self.next() as usize % (max + 1);
+        (0..len).map(|_| self.byte()).collect()
+    }
+    fn address(&mut self) -> Ipv4Addr {
+        Ipv4Addr::from(self.next() as u32)
+    }
+}
+
+fn random_packet(random: &mut Random, transport: usize) -> Packet {
+    let transport = match transport % 4 {
+        0 => Transport::None,
+        1 => Transport::Tcp(TcpHeader {
+            source_port: random.u16(),
+            destination_port: random.u16(),
+            sequence_number: random.next() as u32,
+            acknowledgment_number: random.next() as u32,
+            flags: random.byte(),
+            window: random.u16(),
+            checksum: 0,
+            urgent_pointer: random.u16(),
+            options: vec![1; 4 * (random.next() as usize % 3)],
+        }),
+        2 => Transport::Udp(UdpHeader {
+            source_port: random.u16(),
+            destination_port: random.u16(),
+            length: 0,
+            checksum: 0,
+        }),
+        _ => Transport::Icmp(IcmpEcho {
+            icmp_type: icmp::ECHO_REQUEST,
+            code: 0,
+            checksum: 0,
+            identifier: random.u16(),
+            sequence_number: random.u16(),
+        }),
+    };
+    let protocol = match transport {
+        Transport::None => 16,
+        Transport::Tcp(_) => 6,
+        Transport::Udp(_) => 17,
+        Transport::Icmp(_) => 1,
+    };
+    let mut packet = Packet {
+        ip: Ipv4Header {
+            type_of_service: random.byte(),
+            total_length: 0,
+            identification: random.u16(),
+            evil: random.bool(),
+            dont_fragment: random.bool(),
+            more_fragments: random.bool(),
+            // Only a first fragment carries the transport header.
+            fragment_offset: 0,
+            time_to_live: random.byte(),
+            protocol,
+            header_checksum: 0,
+            source: random.address(),
+            destination: random.address(),
+            options: vec![1; 4 * (random.next() as usize % 11)],
+        },
+        transport,
+        payload: random.bytes(300),
+    };
+    packet.fill_in();
+    packet
+}
+
+#[test]
+fn build_then_parse_gives_back_every_field() {
+    let mut random = Random(0x5eed);
+    for round in 0..2000 {
+        let packet = random_packet(&mut random, round);
+        let bytes = packet.build();
+        assert_eq!(bytes.len(), usize::from(packet.ip.total_length));
+        assert_eq!(Packet::parse(&bytes), Ok(packet.clone()), "round {round}");
+        assert!(
+            checksum::verify(&bytes[..packet.ip.header_len()]),
+            "round {round}"
+        );
+        if let Some((carried, expected)) = packet.transport_checksums() {
+            assert_eq!(carried, expected, "round {round}");
+        }
+    }
+}
+
+#[test]
+fn fragments_with_any_offset_round_trip_without_a_transport_header() {
+    let mut random = Random(0xf4a9);
+    for offset in [1, 185, 8191] {
+        let mut packet = random_packet(&mut random, 0);
+        packet.ip.fragment_offset = offset;
+        packet.fill_in();
+        assert_eq!(Packet::parse(&packet.build()), Ok(packet));
+    }
+}
+
+#[test]
+fn etherparse_reads_the_same_fields_and_checksums() {
+    let mut random = Random(0xe7e7);
+    for round in 0..1000 {
+        let packet = random_packet(&mut random, round);
+        let bytes = packet.build();
+        let (ip, rest) = etherparse::Ipv4Header::from_slice(&bytes).unwrap();
+        assert_eq!(ip.dscp.value(), packet.ip.type_of_service >> 2);
+        assert_eq!(ip.ecn.value(), packet.ip.type_of_service & 3);
+        assert_eq!(ip.total_len, packet.ip.total_length);
+        assert_eq!(ip.identification, packet.ip.identification);
+        assert_eq!(ip.dont_fragment, packet.ip.dont_fragment);
+        assert_eq!(ip.more_fragments, packet.ip.more_fragments);
+        assert_eq!(ip.fragment_offset.value(), packet.ip.fragment_offset);
+        assert_eq!(ip.time_to_live, packet.ip.time_to_live);
+        assert_eq!(ip.protocol.0, packet.ip.protocol);
+        assert_eq!(ip.source, packet.ip.source.octets());
+        assert_eq!(ip.destination, packet.ip.destination.octets());
+        assert_eq!(ip.options.as_slice(), packet.ip.options.as_slice());
+        assert_eq!(ip.header_checksum, packet.ip.header_checksum);
+        // etherparse has no field for the evil bit (it drops it), so its
+        // checksum can only agree where that bit is clear.
+        assert_eq!(bytes[6] & 0x80 != 0, packet.ip.evil);
+        if !packet.ip.evil {
+            assert_eq!(
+                ip.header_checksum,
+                ip.calc_header_checksum(),
+                "round {round}"
+            );
+        }
+
+        let data = &rest[..usize::from(ip.total_len) - ip.header_len()];
+        match &packet.transport {
+            Transport::None => assert_eq!(data, packet.payload.as_slice()),
+            Transport::Tcp(ours) => {
+                let (tcp, payload) =
+                    etherparse::TcpHeader::from_slice(data).unwrap();
+                assert_eq!(tcp.source_port, ours.source_port);
+                assert_eq!(tcp.destination_port, ours.destination_port);
+                assert_eq!(tcp.sequence_number, ours.sequence_number);
+                assert_eq!(tcp.acknowledgment_number, ours.acknowledgment_number);
+                let flags = [
+                    tcp.fin, tcp.syn, tcp.rst, tcp.psh, tcp.ack, tcp.urg, tcp.ece,
+                    tcp.cwr,
+                ];
+                let bits = flags
+                    .iter()
+                    .enumerate()
+                    .fold(0u8, |bits, (n, on)| bits | (u8::from(*on) << n));
+                assert_eq!(bits, ours.flags);
+                assert_eq!(tcp.window_size, ours.window);
+                assert_eq!(tcp.urgent_pointer, ours.urgent_pointer);
+                assert_eq!(tcp.options.as_slice(), ours.options.as_slice());
+                assert_eq!(
+                    tcp.checksum,
+                    tcp.calc_checksum_ipv4(&ip, payload).unwrap()
+                );
+                assert_eq!(tcp.checksum, ours.checksum);
+                assert_eq!(payload, packet.payload.as_slice());
+            }
+            Transport::Udp(ours) => {
+                let (udp, payload) =
+                    etherparse::UdpHeader::from_slice(data).unwrap();
+                assert_eq!(udp.source_port, ours.source_port);
+                assert_eq!(udp.destination_port, ours.destination_port);
+                assert_eq!(udp.length, ours.length);
+                assert_eq!(
+                    udp.checksum,
+                    udp.calc_checksum_ipv4(&ip, payload).unwrap()
+                );
+                assert_eq!(udp.checksum, ours.checksum);
+            }
+            Transport::Icmp(ours) => {
+                let (icmp, payload) =
+                    etherparse::Icmpv4Header::from_slice(data).unwrap();
+                let etherparse::Icmpv4Type::EchoRequest(echo) = icmp.icmp_type
+                else {
+                    panic!("not an echo request: {icmp:?}");
+                };
+                assert_eq!(
+                    (echo.id, echo.seq),
+                    (ours.identifier, ours.sequence_number)
+                );
+                assert_eq!(icmp.checksum, icmp.icmp_type.calc_checksum(payload));
+                assert_eq!(icmp.checksum, ours.checksum);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_courses_python_struct_pack_gives_the_same_20_bytes() {
+    if !testkit::have_tool(
+        "the_courses_python_struct_pack_gives_the_same_20_bytes",
+        "python3",
+    ) {
+        return;
+    }
+    // The header as the course builds it in Python, checksum by RFC 1071.
+    let python = r#"
+import socket, struct, sys
+def checksum(data):
+    total = sum(struct.unpack('!%dH' % (len(data) // 2), data))
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)
+    return ~total & 0xFFFF
+ver_ihl, tos, tot_len, ip_id, frag, ttl, proto = [int(a) for a in sys.argv[1:8]]
+src, dst = socket.inet_aton(sys.argv[8]), socket.inet_aton(sys.argv[9])
+header = struct.pack('!BBHHHBBH4s4s', ver_ihl, tos, tot_len, ip_id, frag, ttl, proto, 0, src, dst)
+header = struct.pack('!BBHHHBBH4s4s', ver_ihl, tos, tot_len, ip_id, frag, ttl, proto, checksum(header), src, dst)
+sys.stdout.write(header.hex())
+"#;
+    let mut random = Random(0x9e7);
+    for round in 0..50 {
+        let mut packet = random_packet(&mut random, round);
+        packet.ip.options.clear();
+        packet.fill_in();
+        let ip = &packet.ip;
+        let flags_and_offset = (u16::from(ip.evil) << 15)
+            | (u16::from(ip.dont_fragment) << 14)
+            | (u16::from(ip.more_fragments) << 13)
+            | ip.fragment_offset;
+        let values = [
+            "69".to_string(), // 0x45: version 4, IHL 5
+            ip.type_of_service.to_string(),
+            ip.total_length.to_string(),
+            ip.identification.to_string(),
+            flags_and_offset.to_string(),
+            ip.time_to_live.to_string(),
+            ip.protocol.to_string(),
+            ip.source.to_string(),
+            ip.destination.to_string(),
+        ];
+        let output = Command::new("python3")
+            .arg("-c")
+            .arg(python)
+            .args(&values)
+            .output()
+            .unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let ours = raw_sender::output::hex(&ip.build());
+        assert_eq!(
+            String::from_utf8(output.stdout).unwrap(),
+            ours,
+            "round {round}"
+        );
+    }
+}

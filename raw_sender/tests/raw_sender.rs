@@ -1,0 +1,445 @@
+//! raw_sender as a student runs it: --dry-run and --pcap without privilege,
+//! the packet on the wire as tcpdump sees it, listener --raw as the
+//! checker, every refusal, and the privilege messages.
+
+use std::process::Command;
+
+use testkit::{Proc, as_nobody, command, have_tool, in_netns, run_with_input};
+
+fn raw_sender(args: &[&str]) -> (i32, String, String) {
+    let (status, stdout, stderr) =
+        run_with_input(command("raw_sender").args(args), b"");
+    (
+        status.code().unwrap(),
+        String::from_utf8(stdout).unwrap(),
+        stderr,
+    )
+}
+
+/// tcpdump on lo, started and ready to capture `count` packets matching
+/// `filter` (it gives up after 3 s: `timeout -s INT` lets it print first).
+fn tcpdump(count: usize, filter: &str) -> Proc {
+    let count = count.to_string();
+    let mut capture = Proc::spawn(Command::new("timeout").args([
+        "-s", "INT", "3", "tcpdump", "-l", "-i", "lo", "-nn", "-vv", "-X", "-c",
+        &count, filter,
+    ]));
+    capture.wait_for_stderr("listening on lo");
+    capture
+}
+
+/// The lines of tcpdump's output without the leading timestamps.
+fn without_timestamps(output: &[u8]) -> String {
+    let text = String::from_utf8_lossy(output);
+    let lines: Vec<&str> = text
+        .lines()
+        .map(|line| match line.split_once(' ') {
+            Some((time, rest)) if time.contains(':') && time.contains('.') => rest,
+            _ => line,
+        })
+        .collect();
+    lines.join("\n")
+}
+
+#[test]
+fn dry_run_shows_the_bytes_and_every_field_without_privilege() {
+    let (code, stdout, stderr) = raw_sender(&["--dry-run", "-m", "hello chaos"]);
+    assert_eq!(code, 0, "{stderr}");
+    let expected_dump = "\t0x0000:  4500 001f 1234 0000 4010 6a99 7f00 0001  E....4..@.j.....\n\
+                         \t0x0010:  7f00 0001 6865 6c6c 6f20 6368 616f 73    ....hello.chaos\n";
+    assert!(
+        stdout.starts_with("IP 127.0.0.1 > 127.0.0.1: ip-proto-16 11\n"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(expected_dump), "{stdout}");
+    for row in [
+        "     2  Total Length           31",
+        "     4  Identification         4660 (0x1234)",
+        "     8  Time to Live           64",
+        "     9  Protocol               16 (CHAOS)",
+        "    10  Header Checksum        0x6a99",
+    ] {
+        assert!(stdout.contains(row), "no {row:?} in\n{stdout}");
+    }
+    assert!(stdout.contains("RFC 791 3.1"));
+    assert!(!stdout.contains("sent"), "a dry run sends nothing");
+}
+
+#[test]
+fn dry_run_shows_tcp_fields_and_deliberately_bad_checksums() {
+    let (_, good, _) =
+        raw_sender(&["--dry-run", "--tcp", "--flags", "SA", "-m", ""]);
+    assert!(
+        good.contains("Flags [S.], seq 1000, ack 0, win 64240, length 0"),
+        "{good}"
+    );
+    assert!(
+        good.contains("    33  Control Bits           0x12 (SYN ACK)"),
+        "{good}"
+    );
+    let (_, bad, _) = raw_sender(&[
+        "--dry-run",
+        "--tcp",
+        "--flags",
+        "SA",
+        "-m",
+        "",
+        "--bad-checksum",
+        "--bad-l4-checksum",
+    ]);
+    let checksum_row = |dump: &str, name: &str| {
+        dump.lines()
+            .find(|line| line.contains(name))
+            .unwrap()
+            .to_string()
+    };
+    for name in ["Header Checksum", "    36  Checksum"] {
+        assert_ne!(
+            checksum_row(&good, name),
+            checksum_row(&bad, name),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn every_out_of_range_value_is_one_clear_line_and_exit_2() {
+    let cases: &[(&[&str], &str)] = &[
+        (&["--dscp", "64"], "64 is not in 0..=63"),
+        (&["--ecn", "4"], "4 is not in 0..=3"),
+        (
+            &["--tos", "1", "--dscp", "2"],
+            "'--tos <TOS>' cannot be used with '--dscp <DSCP>'",
+        ),
+        (&["--frag-offset", "8192"], "8192 is not in 0..=8191"),
+        (&["--ip-options", "zz"], "\"zz\" is not a hex byte"),
+        (&["--ip-options", "010"], "3 hex digits"),
+        (&["--ip-options", &"01".repeat(41)], "at most 40"),
+        (&["--data-hex", "4g"], "\"4g\" is not a hex byte"),
+        (&["--tcp", "--udp"], "'--tcp' cannot be used with '--udp'"),
+        (&["--udp", "--icmp"], "'--udp' cannot be used with '--icmp'"),
+        (
+            &["--seq", "1"],
+            "required arguments were not provided: --tcp",
+        ),
+        (
+            &["--flags", "S"],
+            "required arguments were not provided: --tcp",
+        ),
+        (&["--sport", "1"], "<--tcp|--udp>"),
+        (
+            &["--icmp-seq", "1"],
+            "required arguments were not provided: --icmp",
+        ),
+        (&["--bad-l4-checksum"], "<--tcp|--udp|--icmp>"),
+        (&["--tcp", "--flags", "SX"], "'X' is not a TCP flag letter"),
+        (&["--ttl", "256"], "256 is not in 0..=255"),
+        (&["--dst", "300.1.1.1"], "invalid value '300.1.1.1'"),
+        (&["-c", "0"], "0 is not in 1.."),
+        (&["-m", "a", "--data-hex", "41"], "cannot be used with"),
+        (&["--encode", "rot13"], "invalid value 'rot13'"),
+        (
+            &["--file", "/no/such/file"],
+            "cannot read --file /no/such/file",
+        ),
+    ];
+    for (args, reason) in cases {
+        let (code, stdout, stderr) = raw_sender(&[&["--dry-run"], *args].concat());
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stdout.is_empty(), "{args:?}");
+        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
+        assert!(stderr.starts_with("raw_sender: "), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(reason),
+            "{args:?}: {stderr} lacks {reason:?}"
+        );
+        assert!(!stderr.contains("panicked"));
+    }
+}
+
+#[test]
+fn a_packet_over_65535_bytes_is_refused() {
+    let dir = testkit::temp_dir("raw_too_big");
+    let file = dir.join("data");
+    std::fs::write(&file, vec![b'x'; 65_535 - 20 + 1]).unwrap();
+    let (code, _, stderr) =
+        raw_sender(&["--dry-run", "--file", file.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("the packet would be 65536 bytes"),
+        "{stderr}"
+    );
+    std::fs::write(&file, vec![b'x'; 65_535 - 20]).unwrap();
+    let (code, _, stderr) =
+        raw_sender(&["--dry-run", "--file", file.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn without_privilege_both_binaries_name_cap_net_raw_and_exit_77() {
+    in_netns(
+        "without_privilege_both_binaries_name_cap_net_raw_and_exit_77",
+        || {
+            let mut sender = command("raw_sender");
+            sender.args(["-m", "hi"]);
+            let (status, stdout, stderr) =
+                run_with_input(&mut as_nobody(&sender), b"");
+            assert_eq!(status.code(), Some(77), "{stderr}");
+            assert!(stdout.is_empty());
+            let lines: Vec<&str> = stderr.lines().collect();
+            assert_eq!(lines.len(), 2, "{stderr}");
+            assert!(
+                lines[0]
+                    .contains("cannot open a raw socket: Operation not permitted")
+            );
+            for way_out in [
+                "CAP_NET_RAW",
+                "sudo ./target/debug/raw_sender ...",
+                "not `sudo cargo run`",
+                "sudo setcap cap_net_raw+ep ./target/debug/raw_sender",
+                "--dry-run or --pcap FILE",
+            ] {
+                assert!(lines[1].contains(way_out), "{way_out:?} missing: {stderr}");
+            }
+            // The dry run needs nothing.
+            let mut dry = command("raw_sender");
+            dry.arg("--dry-run");
+            assert!(run_with_input(&mut as_nobody(&dry), b"").0.success());
+
+            let mut listener = command("listener");
+            listener.args(["--raw", "16"]);
+            let (status, _, stderr) = run_with_input(&mut as_nobody(&listener), b"");
+            assert_eq!(status.code(), Some(77), "{stderr}");
+            assert!(
+                stderr.contains("cannot open a raw socket: Operation not permitted")
+            );
+            assert!(stderr.contains("CAP_NET_RAW"), "{stderr}");
+            assert!(
+                stderr
+                    .contains("sudo setcap cap_net_raw+ep ./target/debug/listener")
+            );
+        },
+    );
+}
+
+#[test]
+fn tcpdump_sees_our_chaos_packet() {
+    if !have_tool("tcpdump_sees_our_chaos_packet", "tcpdump") {
+        return;
+    }
+    in_netns("tcpdump_sees_our_chaos_packet", || {
+        let capture = tcpdump(1, "ip[9]=0x10");
+        let (code, stdout, stderr) =
+            raw_sender(&["-m", "hello chaos", "--ttl", "42", "--id", "777"]);
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stdout.starts_with(
+            "sent 31 bytes to 127.0.0.1, protocol 16 (CHAOS), id 777\n"
+        ));
+        assert!(stdout.contains("1 packet(s) sent in"), "{stdout}");
+        let (_, seen, _) = capture.finish();
+        let seen = without_timestamps(&seen);
+        assert!(seen.contains("ttl 42, id 777, offset 0, flags [none], proto unknown (16), length 31"), "{seen}");
+        assert!(
+            seen.contains("127.0.0.1 > 127.0.0.1:  ip-proto-16 11"),
+            "{seen}"
+        );
+        assert!(seen.contains("....hello.chaos"), "{seen}");
+    });
+}
+
+#[test]
+fn a_syn_with_a_right_checksum_draws_a_syn_ack_and_a_wrong_one_nothing() {
+    if !have_tool(
+        "a_syn_with_a_right_checksum_draws_a_syn_ack_and_a_wrong_one_nothing",
+        "nc",
+    ) || !have_tool(
+        "a_syn_with_a_right_checksum_draws_a_syn_ack_and_a_wrong_one_nothing",
+        "tcpdump",
+    ) {
+        return;
+    }
+    in_netns(
+        "a_syn_with_a_right_checksum_draws_a_syn_ack_and_a_wrong_one_nothing",
+        || {
+            let _nc = Proc::spawn(Command::new("nc").args(["-l", "-p", "12345"]));
+            testkit::wait_until_bound(12345, false);
+
+            let capture = tcpdump(2, "tcp port 12345");
+            let (code, _, stderr) =
+                raw_sender(&["--tcp", "--flags", "S", "--dport", "12345", "-m", ""]);
+            assert_eq!(code, 0, "{stderr}");
+            let seen = without_timestamps(&capture.finish().1);
+            assert!(
+                seen.contains("127.0.0.1.40000 > 127.0.0.1.12345: Flags [S], cksum"),
+                "{seen}"
+            );
+            assert!(
+                seen.contains("(correct), seq 1000, win 64240, length 0"),
+                "{seen}"
+            );
+            assert!(
+                seen.contains("127.0.0.1.12345 > 127.0.0.1.40000: Flags [S.]"),
+                "{seen}"
+            );
+
+            let capture = tcpdump(2, "tcp port 12345");
+            let (code, _, _) = raw_sender(&[
+                "--tcp",
+                "--flags",
+                "S",
+                "--dport",
+                "12345",
+                "--sport",
+                "40001",
+                "-m",
+                "",
+                "--bad-l4-checksum",
+            ]);
+            assert_eq!(code, 0);
+            let seen = without_timestamps(&capture.finish().1);
+            assert!(
+                seen.contains("127.0.0.1.40001 > 127.0.0.1.12345: Flags [S], cksum"),
+                "{seen}"
+            );
+            assert!(seen.contains("(incorrect -> 0x"), "{seen}");
+            assert!(
+                !seen.contains("Flags [S.]"),
+                "a bad checksum is dropped, not answered: {seen}"
+            );
+        },
+    );
+}
+
+#[test]
+fn listener_raw_prints_the_fields_we_sent_and_decodes_what_we_encoded() {
+    in_netns(
+        "listener_raw_prints_the_fields_we_sent_and_decodes_what_we_encoded",
+        || {
+            let mut checker =
+                Proc::spawn(command("listener").args(["--raw", "16", "-c", "1"]));
+            assert_eq!(checker.listening_address(), "127.0.0.1");
+            let (code, _, _) = raw_sender(&[
+                "-m",
+                "hello chaos",
+                "--ttl",
+                "33",
+                "--df",
+                "--evil",
+                "--dscp",
+                "46",
+            ]);
+            assert_eq!(code, 0);
+            let (status, report, log) = checker.finish();
+            assert!(status.success(), "{log}");
+            let report = String::from_utf8(report).unwrap();
+            for line in [
+                "IP 127.0.0.1 > 127.0.0.1: ip-proto-16 11",
+                "     1  Type of Service        0xb8 (DSCP 46, ECN 0)",
+                "     4  Identification         4660 (0x1234)",
+                "     6  Flags                  evil DF",
+                "     8  Time to Live           33",
+                "payload: 11 bytes of text: \"hello chaos\"",
+                "check: lengths consistent: total length 31 = bytes received",
+                "check: IHL 5 sane: no options",
+            ] {
+                assert!(report.contains(line), "no {line:?} in\n{report}");
+            }
+            assert!(report.contains("correct"), "{report}");
+
+            for encoding in ["hex", "base64"] {
+                let mut checker = Proc::spawn(
+                    command("listener")
+                        .args(["--raw", "17", "-c", "1", "--decode", encoding]),
+                );
+                checker.listening_address();
+                let (code, _, _) = raw_sender(&[
+                    "--udp",
+                    "-m",
+                    "no clear text",
+                    "--encode",
+                    encoding,
+                ]);
+                assert_eq!(code, 0);
+                let report = String::from_utf8(checker.finish().1).unwrap();
+                assert!(
+                    report.contains(
+                        "payload: decoded to 13 bytes of text: \"no clear text\""
+                    ),
+                    "{report}"
+                );
+                assert!(report.contains("check: UDP checksum 0x"), "{report}");
+                assert!(report.contains(" correct"), "{report}");
+            }
+        },
+    );
+}
+
+#[test]
+fn listener_raw_reports_a_wrong_transport_checksum_with_the_expected_value() {
+    in_netns(
+        "listener_raw_reports_a_wrong_transport_checksum_with_the_expected_value",
+        || {
+            let mut checker =
+                Proc::spawn(command("listener").args(["--raw", "1", "-c", "1"]));
+            checker.listening_address();
+            let (_, dry, _) = raw_sender(&["--dry-run", "--icmp", "-m", "ping"]);
+            let right = dry
+                .lines()
+                .find(|l| l.contains("    22  Checksum"))
+                .unwrap();
+            let right = right.split_whitespace().nth(2).unwrap().to_string();
+            raw_sender(&["--icmp", "-m", "ping", "--bad-l4-checksum"]);
+            let report = String::from_utf8(checker.finish().1).unwrap();
+            assert!(
+                report.contains(&format!("incorrect, expected {right}")),
+                "{report}"
+            );
+        },
+    );
+}
+
+#[test]
+fn tcpdump_reads_our_pcap_as_it_reads_the_wire() {
+    if !have_tool("tcpdump_reads_our_pcap_as_it_reads_the_wire", "tcpdump") {
+        return;
+    }
+    in_netns("tcpdump_reads_our_pcap_as_it_reads_the_wire", || {
+        let dir = testkit::temp_dir("raw_pcap");
+        let pcap = dir.join("chaos.pcap");
+        let pcap = pcap.to_str().unwrap();
+        let args = [
+            "--udp",
+            "--dport",
+            "9",
+            "-m",
+            "same on both",
+            "--df",
+            "--ttl",
+            "9",
+        ];
+
+        let capture = tcpdump(1, "udp port 9");
+        let (code, _, stderr) =
+            raw_sender(&[&args[..], &["--pcap", pcap, "--send"]].concat());
+        assert_eq!(code, 0, "{stderr}");
+        assert!(stderr.contains(&format!("wrote 1 packet(s) to {pcap}")));
+        let live = without_timestamps(&capture.finish().1);
+
+        let read = Command::new("tcpdump")
+            .args(["-r", pcap, "-nn", "-vv", "-X"])
+            .output()
+            .unwrap();
+        assert!(
+            read.status.success(),
+            "{}",
+            String::from_utf8_lossy(&read.stderr)
+        );
+        let from_file = without_timestamps(&read.stdout);
+        assert!(from_file.contains("[udp sum ok]"), "{from_file}");
+        assert!(
+            from_file.contains("127.0.0.1.40000 > 127.0.0.1.9"),
+            "{from_file}"
+        );
+        assert_eq!(from_file, live, "the file and the wire differ");
+    });
+}
