@@ -86,8 +86,10 @@ fn exchange(args: &Args) -> io::Result<()> {
         ));
     }
 
+    // ANCHOR: socket
     // socket(AF_INET, SOCK_DGRAM, 0); see socket(2) and udp(7).
     let socket = Socket::new(domain, Type::DGRAM, None)?;
+    // ANCHOR_END: socket
     // An AF_UNIX datagram socket has no address until it binds one, and a
     // reply needs an address to come back to.
     let own_path = match &args.unix {

@@ -269,10 +269,13 @@ fn run(args: &Args) -> Result<(), Failure> {
     let packet = build_packet(args)?;
     let bytes = packet.build();
     if args.dry_run {
-        println!("{}", output::summary(&packet));
-        print!("{}", output::hex_dump(&bytes));
-        println!();
-        print!("{}", output::field_table(&packet));
+        let shown = format!(
+            "{}\n{}\n{}",
+            output::summary(&packet),
+            output::hex_dump(&bytes),
+            output::field_table(&packet)
+        );
+        print_all(shown.as_bytes())?;
     }
     if let Some(path) = &args.pcap {
         let packets = vec![bytes.clone(); args.count as usize];
@@ -288,6 +291,14 @@ fn run(args: &Args) -> Result<(), Failure> {
         send(args, &packet, &bytes)?;
     }
     Ok(())
+}
+
+/// Writes to stdout. A reader that stops early (`| head`) is no error.
+fn print_all(bytes: &[u8]) -> io::Result<()> {
+    match io::stdout().lock().write_all(bytes) {
+        Err(error) if error.kind() == ErrorKind::BrokenPipe => Ok(()),
+        result => result,
+    }
 }
 
 // ANCHOR: build_packet

@@ -69,8 +69,10 @@ fn talk(args: &Args) -> io::Result<()> {
     let name = describe(&server);
     let timeout = Duration::from_secs(args.timeout);
 
+    // ANCHOR: socket
     // socket(AF_INET, SOCK_STREAM, 0); see socket(2) and tcp(7).
     let socket = Socket::new(domain, Type::STREAM, None)?;
+    // ANCHOR_END: socket
     // connect(2): the three-way handshake (SYN, SYN-ACK, ACK) happens here.
     socket.connect_timeout(&server, timeout).map_err(|error| {
         io::Error::new(error.kind(), format!("cannot connect to {name}: {error}"))

@@ -70,6 +70,18 @@ pub fn have_tool(test: &str, tool: &str) -> bool {
     found
 }
 
+/// True when running as root; otherwise prints SKIP (fails under CI).
+pub fn have_root(test: &str) -> bool {
+    let root = is_root();
+    if !root {
+        skip(
+            test,
+            "needs root (network namespaces, raw sockets, tcpdump)",
+        );
+    }
+    root
+}
+
 pub fn is_root() -> bool {
     Command::new("id")
         .arg("-u")
@@ -91,8 +103,7 @@ pub fn in_netns(test: &str, body: impl FnOnce()) {
         body();
         return;
     }
-    if !is_root() {
-        skip(test, "needs root for a network namespace (unshare --net)");
+    if !have_root(test) {
         return;
     }
     let exe = std::env::current_exe().unwrap();
