@@ -10,7 +10,8 @@
 //!   `listening on` or binds a socket. Its output is compared when it has
 //!   exited by itself or, after the other blocks, been stopped with SIGINT
 //!   (Ctrl-C).
-//! - A block after `<!-- run: as an ordinary user -->` runs as `nobody`.
+//! - A block after `<!-- run: as an ordinary user -->` runs as `nobody`
+//!   (`<!-- run: background, as an ordinary user -->` for both).
 //! - Every other block runs its `$` commands one after the other.
 //! - `sudo CMD` runs CMD (the test is root already). In expected output,
 //!   `[..]` matches anything within a line, a line `...` any lines, and a
@@ -41,15 +42,16 @@ fn chapters() -> Vec<PathBuf> {
         .collect()
 }
 
+/// Who runs a command: root, or the unprivileged user `nobody`.
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Mode {
-    Foreground,
-    Background,
+    Root,
     Nobody,
 }
 
 #[derive(Debug)]
 struct Block {
+    background: bool,
     mode: Mode,
     /// Each command with the lines it should print.
     commands: Vec<(String, Vec<String>)>,
@@ -67,15 +69,16 @@ fn sessions(chapter: &Path) -> Vec<Session> {
     let name = chapter.file_name().unwrap().to_string_lossy().to_string();
     let mut sessions: Vec<Session> = Vec::new();
     let mut heading = String::new();
-    let mut mode = Mode::Foreground;
+    let (mut background, mut mode) = (false, Mode::Root);
     let mut lines = text.lines().enumerate();
     while let Some((number, line)) = lines.next() {
         if line.starts_with('#') {
             heading = line.trim_start_matches('#').trim().to_string();
-        } else if line.trim() == "<!-- run: background -->" {
-            mode = Mode::Background;
-        } else if line.trim() == "<!-- run: as an ordinary user -->" {
-            mode = Mode::Nobody;
+        } else if let Some(directive) = line.trim().strip_prefix("<!-- run: ") {
+            background = directive.contains("background");
+            if directive.contains("as an ordinary user") {
+                mode = Mode::Nobody;
+            }
         } else if line.trim() == "```console" {
             let mut commands: Vec<(String, Vec<String>)> = Vec::new();
             for (_, line) in lines.by_ref() {
@@ -93,6 +96,7 @@ fn sessions(chapter: &Path) -> Vec<Session> {
                 }
             }
             let block = Block {
+                background,
                 mode,
                 commands,
                 line: number + 1,
@@ -107,7 +111,7 @@ fn sessions(chapter: &Path) -> Vec<Session> {
                     blocks: vec![block],
                 }),
             }
-            mode = Mode::Foreground;
+            (background, mode) = (false, Mode::Root);
         }
     }
     sessions
@@ -177,7 +181,7 @@ impl Namespace {
         }
         let namespace = Namespace { holder };
         let status = namespace
-            .command("ip link set lo up", Mode::Foreground)
+            .command("ip link set lo up", Mode::Root)
             .status()
             .unwrap();
         assert!(status.success());
@@ -315,14 +319,10 @@ fn run(session: &Session) -> Vec<String> {
     let namespace = Namespace::new();
     let mut failures = Vec::new();
     let mut background = Vec::new();
-    for block in session
-        .blocks
-        .iter()
-        .filter(|block| block.mode == Mode::Background)
-    {
+    for block in session.blocks.iter().filter(|block| block.background) {
         let (command, _) = &block.commands[0];
         let before = namespace.sockets();
-        let running = Running::start(namespace.command(command, Mode::Background));
+        let running = Running::start(namespace.command(command, block.mode));
         let deadline = Instant::now() + Duration::from_secs(10);
         while !running.text().contains("listening on")
             && namespace.sockets() == before
@@ -337,11 +337,7 @@ fn run(session: &Session) -> Vec<String> {
         thread::sleep(Duration::from_millis(100));
         background.push((block, running));
     }
-    for block in session
-        .blocks
-        .iter()
-        .filter(|block| block.mode != Mode::Background)
-    {
+    for block in session.blocks.iter().filter(|block| !block.background) {
         for (command, expected) in &block.commands {
             let running = Running::start(namespace.command(command, block.mode));
             let actual = running.finish(Duration::from_secs(30));
