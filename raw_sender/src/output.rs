@@ -109,7 +109,7 @@ pub fn field_table(packet: &Packet) -> String {
         for field in fields {
             let _ = writeln!(
                 table,
-                "  {:>4}  {:<22} {:<28} {}",
+                "  {:>4}  {:<20} {:<21} {}",
                 field.offset, field.name, field.value, field.rfc
             );
         }
