@@ -9,11 +9,16 @@
 //! cargo test -p checksum
 //! ```
 //!
-//! The sum here is the textbook one: add each word, and whenever the sum
-//! spills past 16 bits, add the carry back in at the bottom (RFC 1071 § 1,
-//! "end-around carry"). Because the carry is folded at every step the running
-//! sum never exceeds 16 bits, so it is right at any length.
-#![forbid(unsafe_code)]
+//! Two sums live here: `textbook.rs`, the RFC's loop word by word, to learn
+//! from and to test against; and `fast.rs`, the same sum with the RFC's own
+//! speed-ups, which everything below uses.
+//!
+//! The only `unsafe` in the workspace is in `fast.rs`: the call of the
+//! AVX2 build of the sum, after checking that the processor has AVX2.
+#![deny(unsafe_code)]
+
+pub mod fast;
+pub mod textbook;
 
 use std::net::Ipv4Addr;
 
@@ -25,6 +30,7 @@ use std::net::Ipv4Addr;
 /// > To generate a checksum, the checksum field itself is cleared, the 16-bit
 /// > 1's complement sum is computed over the octets concerned, and the 1's
 /// > complement of this sum is placed in the checksum field.
+#[inline]
 pub fn checksum(data: &[u8]) -> u16 {
     let mut sum = Checksum::new();
     sum.add(data);
@@ -56,22 +62,22 @@ pub struct Checksum {
 
 impl Checksum {
     /// An empty sum (zero).
+    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
     /// Adds `data` to the sum, continuing where the previous piece ended.
+    #[inline]
     pub fn add(&mut self, mut data: &[u8]) -> &mut Self {
         if let (Some(high), [low, rest @ ..]) = (self.pending, data) {
             self.add_word(u16::from_be_bytes([high, *low]));
             self.pending = None;
             data = rest;
         }
-        let mut words = data.chunks_exact(2);
-        for word in &mut words {
-            self.add_word(u16::from_be_bytes([word[0], word[1]]));
-        }
-        if let [last] = words.remainder() {
+        let (even, odd) = data.split_at(data.len() & !1);
+        self.sum = textbook::add(self.sum, fast::ones_complement_sum(even));
+        if let [last] = odd {
             self.pending = Some(*last);
         }
         self
@@ -80,12 +86,12 @@ impl Checksum {
     /// One 16-bit word, with the end-around carry of one's complement
     /// addition: a carry out of bit 15 is added back in at bit 0.
     fn add_word(&mut self, word: u16) {
-        let (sum, carry) = self.sum.overflowing_add(word);
-        self.sum = sum + u16::from(carry);
+        self.sum = textbook::add(self.sum, word);
     }
 
     /// The one's complement sum of everything added. RFC 1071 § 4.1: an odd
     /// final byte is padded with a zero byte on its right.
+    #[inline]
     pub fn sum(&self) -> u16 {
         let mut total = *self;
         if let Some(high) = total.pending.take() {
@@ -95,6 +101,7 @@ impl Checksum {
     }
 
     /// The checksum: the one's complement (bitwise NOT) of the sum.
+    #[inline]
     pub fn finish(&self) -> u16 {
         !self.sum()
     }
@@ -250,6 +257,50 @@ mod tests {
         }
         let data = random_bytes(3 << 20, 8);
         assert_eq!(checksum(&data), wide_reference(&data));
+    }
+
+    #[test]
+    fn fast_equals_textbook_at_every_length_and_alignment() {
+        let data = random_bytes(70_000, 10);
+        let ones = vec![0xFF; 70_000];
+        for len in 0..2_000 {
+            assert_eq!(
+                fast::ones_complement_sum(&ones[..len]),
+                textbook::ones_complement_sum(&ones[..len]),
+                "all ones, length {len}"
+            );
+            for start in [0, 1, 3, 7] {
+                let slice = &data[start..start + len];
+                assert_eq!(
+                    fast::ones_complement_sum(slice),
+                    textbook::ones_complement_sum(slice),
+                    "length {len}, start {start}"
+                );
+            }
+        }
+        for len in (2_000..70_000).step_by(997) {
+            let slice = &data[1..len];
+            assert_eq!(
+                fast::ones_complement_sum(slice),
+                textbook::ones_complement_sum(slice)
+            );
+        }
+    }
+
+    #[test]
+    fn fast_equals_textbook_on_several_mib_and_all_ones() {
+        for len in [(1 << 20) + 3, 5 << 20] {
+            let ones = vec![0xFF; len];
+            assert_eq!(
+                fast::ones_complement_sum(&ones),
+                textbook::ones_complement_sum(&ones)
+            );
+            let data = random_bytes(len, len as u64);
+            assert_eq!(
+                fast::ones_complement_sum(&data),
+                textbook::ones_complement_sum(&data)
+            );
+        }
     }
 
     #[test]
