@@ -129,7 +129,7 @@ fn listen(args: &Args) -> io::Result<()> {
     let bound = describe(&socket.local_addr()?);
     let served = if args.udp {
         eprintln!("listening on {bound} ({kind})");
-        datagram::serve(&socket, &reply, args.keep)
+        datagram::serve(&socket, reply.bytes(), args.keep)
     } else {
         // listen(2): accept connections; up to 128 may wait to be accepted.
         socket.listen(128)?;
@@ -163,18 +163,42 @@ fn listen_raw(args: &Args, protocol: u8) -> io::Result<()> {
 }
 // ANCHOR_END: listen_raw
 
-/// The reply: --reply, else standard input when it is a pipe or a file
-/// (as in `echo "I got your message" | nc -l -p 12345`), else nothing.
-fn reply(args: &Args) -> io::Result<Vec<u8>> {
+/// What each client is answered with.
+pub enum Reply {
+    /// The same bytes for every client: --reply TEXT, or all of standard
+    /// input, read first (UDP and -k answer many peers).
+    Bytes(Vec<u8>),
+    /// Standard input, copied to the one TCP client as it comes, as in
+    /// `echo "I got your message" | nc -l -p 12345`: any size, little memory.
+    Stdin,
+}
+
+impl Reply {
+    /// The reply as one datagram (never `Stdin`: UDP reads it first).
+    fn bytes(&self) -> &[u8] {
+        match self {
+            Reply::Bytes(bytes) => bytes,
+            Reply::Stdin => &[],
+        }
+    }
+}
+
+/// The reply: --reply, else standard input when it is a pipe or a file,
+/// else nothing.
+fn reply(args: &Args) -> io::Result<Reply> {
     if let Some(text) = &args.reply {
-        return Ok(format!("{text}\n").into_bytes());
+        return Ok(Reply::Bytes(format!("{text}\n").into_bytes()));
     }
-    let mut reply = Vec::new();
     let stdin = io::stdin();
-    if !stdin.is_terminal() {
-        stdin.lock().read_to_end(&mut reply)?;
+    if stdin.is_terminal() {
+        return Ok(Reply::Bytes(Vec::new()));
     }
-    Ok(reply)
+    if !args.udp && !args.keep {
+        return Ok(Reply::Stdin);
+    }
+    let mut bytes = Vec::new();
+    stdin.lock().read_to_end(&mut bytes)?;
+    Ok(Reply::Bytes(bytes))
 }
 
 /// The family and the address to bind: a Unix path, or ADDR:PORT.

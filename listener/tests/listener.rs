@@ -79,6 +79,23 @@ fn replies_with_standard_input_like_echo_into_nc() {
 }
 
 #[test]
+fn streams_standard_input_of_any_size_to_its_one_client() {
+    let reply: Vec<u8> = (0..6 << 20).map(|i: u32| (i % 251) as u8).collect();
+    let mut server = listener(&["-p", "0"]);
+    let port = server.listening_port().to_string();
+    let client = thread::spawn(move || {
+        run_with_input(command("stream_client").args(["127.0.0.1", &port]), b"")
+    });
+    server.feed(&reply);
+    let (status, stdout, stderr) = client.join().unwrap();
+    assert!(status.success(), "{stderr}");
+    assert!(stdout == reply, "the client got {} bytes", stdout.len());
+    let (status, _, log) = server.finish();
+    assert!(status.success(), "{log}");
+    assert!(log.contains(&format!("got a reply of {} bytes", 6 << 20)), "{log}");
+}
+
+#[test]
 fn keeps_serving_50_clients_at_once_while_a_silent_one_waits() {
     let mut server = listener(&["-k", "-p", "0", "--reply", "I got your message"]);
     let port = server.listening_port().to_string();

@@ -21,8 +21,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use std::io::IoSlice;
+use std::os::fd::AsRawFd;
+
 use base64::Engine;
 use clap::{ArgGroup, Parser, ValueEnum};
+use nix::sys::socket::{
+    ControlMessage, MsgFlags, MultiHeaders, SockaddrIn, sendmmsg,
+};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
 use raw_sender::icmp::{self, IcmpEcho};
@@ -427,19 +433,21 @@ fn send(args: &Args, packet: &Packet, bytes: &[u8]) -> Result<(), Failure> {
 
     let mut stdout = io::stdout().lock();
     let started = Instant::now();
-    for sent in 0..args.count {
-        if sent > 0 && !args.flood {
-            std::thread::sleep(Duration::from_millis(args.interval));
-        }
-        // sendto(2): the bytes go out as they are, but for the fields
-        // Linux fills in (raw(7)): checksum, total length, and an id of 0.
-        socket.send_to(bytes, &destination).map_err(|error| {
-            io::Error::new(
-                error.kind(),
-                format!("cannot send to {}: {error}", args.dst),
-            )
-        })?;
-        if !args.flood {
+    if args.flood {
+        flood(&socket, bytes, SocketAddrV4::new(args.dst, 0), args.count)?;
+    } else {
+        for sent in 0..args.count {
+            if sent > 0 {
+                std::thread::sleep(Duration::from_millis(args.interval));
+            }
+            // sendto(2): the bytes go out as they are, but for the fields
+            // Linux fills in (raw(7)): checksum, total length, and an id of 0.
+            socket.send_to(bytes, &destination).map_err(|error| {
+                io::Error::new(
+                    error.kind(),
+                    format!("cannot send to {}: {error}", args.dst),
+                )
+            })?;
             writeln!(
                 stdout,
                 "sent {} bytes to {}, {}",
@@ -459,6 +467,38 @@ fn send(args: &Args, packet: &Packet, bytes: &[u8]) -> Result<(), Failure> {
     Ok(())
 }
 // ANCHOR_END: send
+
+/// --flood: the same packet, up to BATCH copies per sendmmsg(2), so one
+/// system call sends many packets and the kernel's loopback path, not the
+/// calls, sets the pace. Still exactly `count` packets.
+fn flood(
+    socket: &Socket,
+    bytes: &[u8],
+    destination: SocketAddrV4,
+    count: u64,
+) -> io::Result<()> {
+    const BATCH: usize = 32;
+    let packets: Vec<[IoSlice; 1]> =
+        (0..BATCH).map(|_| [IoSlice::new(bytes)]).collect();
+    let addresses = vec![Some(SockaddrIn::from(destination)); BATCH];
+    let mut headers = MultiHeaders::<SockaddrIn>::preallocate(BATCH, None);
+    let no_control: [ControlMessage; 0] = [];
+    let mut left = count;
+    while left > 0 {
+        let batch = left.min(BATCH as u64) as usize;
+        let sent = sendmmsg(
+            socket.as_raw_fd(),
+            &mut headers,
+            &packets[..batch],
+            &addresses[..batch],
+            no_control,
+            MsgFlags::empty(),
+        )
+        .map_err(io::Error::from)?;
+        left -= sent.count() as u64;
+    }
+    Ok(())
+}
 
 /// "protocol 16 (CHAOS), id 4660" for the line each sent packet gets.
 fn describe(packet: &Packet) -> String {

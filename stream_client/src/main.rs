@@ -82,7 +82,10 @@ fn talk(args: &Args) -> io::Result<()> {
     // send(2) until every byte of the message is on its way.
     let mut writer = &socket;
     if args.message == "-" {
-        io::copy(&mut io::stdin().lock(), &mut writer)?;
+        // Large reads and writes: fewer system calls per byte (8 KiB, the
+        // default, halves bulk throughput on loopback).
+        let mut stdin = io::BufReader::with_capacity(512 * 1024, io::stdin().lock());
+        io::copy(&mut stdin, &mut writer)?;
     } else {
         writer.write_all(format!("{}\n", args.message).as_bytes())?;
     }
@@ -93,7 +96,7 @@ fn talk(args: &Args) -> io::Result<()> {
 
     // recv(2) until the server closes (a read of 0 bytes), printing as we go.
     socket.set_read_timeout(Some(timeout))?;
-    let mut reader = &socket;
+    let mut reader = io::BufReader::with_capacity(512 * 1024, &socket);
     io::copy(&mut reader, &mut io::stdout().lock()).map_err(|error| {
         match error.kind() {
             // SO_RCVTIMEO expired: recv(2) says EAGAIN, we say what it means.

@@ -1,0 +1,77 @@
+//! The ceiling for `raw_sender --flood`: the same prebuilt packet sent by a
+//! bare loop of sendmmsg(2) calls, 32 packets each, and nothing else. Used
+//! by `bench/run`; run it as root inside a network namespace:
+//!
+//!     sudo unshare --net sh -c 'ip link set lo up; ./target/release/examples/flood_ceiling 1000000'
+//!
+//! It sends only to 127.0.0.1.
+
+use std::io::IoSlice;
+use std::net::{Ipv4Addr, SocketAddrV4};
+use std::os::fd::AsRawFd;
+use std::time::Instant;
+
+use nix::sys::socket::{
+    ControlMessage, MsgFlags, MultiHeaders, SockaddrIn, sendmmsg,
+};
+use raw_sender::ipv4::Ipv4Header;
+use raw_sender::packet::{Packet, Transport};
+use socket2::{Domain, Protocol, Socket, Type};
+
+fn main() -> std::io::Result<()> {
+    let count: u64 = std::env::args()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000_000);
+    let mut packet = Packet {
+        ip: Ipv4Header {
+            type_of_service: 0,
+            total_length: 0,
+            identification: 4660,
+            evil: false,
+            dont_fragment: false,
+            more_fragments: false,
+            fragment_offset: 0,
+            time_to_live: 64,
+            protocol: 16,
+            header_checksum: 0,
+            source: Ipv4Addr::LOCALHOST,
+            destination: Ipv4Addr::LOCALHOST,
+            options: vec![],
+        },
+        transport: Transport::None,
+        payload: b"0123456789a".to_vec(),
+    };
+    packet.fill_in();
+    let bytes = packet.build();
+
+    let socket = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::from(255)))?;
+    const BATCH: usize = 32;
+    let packets: Vec<[IoSlice; 1]> =
+        (0..BATCH).map(|_| [IoSlice::new(&bytes)]).collect();
+    let destination = SockaddrIn::from(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0));
+    let addresses = vec![Some(destination); BATCH];
+    let mut headers = MultiHeaders::<SockaddrIn>::preallocate(BATCH, None);
+    let no_control: [ControlMessage; 0] = [];
+
+    let started = Instant::now();
+    let mut sent = 0;
+    while sent < count {
+        let batch = (count - sent).min(BATCH as u64) as usize;
+        let results = sendmmsg(
+            socket.as_raw_fd(),
+            &mut headers,
+            &packets[..batch],
+            &addresses[..batch],
+            no_control,
+            MsgFlags::empty(),
+        )?;
+        sent += results.count() as u64;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "{sent} packets in {seconds:.3} s ({:.0} packets/s)",
+        sent as f64 / seconds
+    );
+    Ok(())
+}
