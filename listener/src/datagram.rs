@@ -6,7 +6,7 @@ use std::io::{self, Read, Write};
 
 use socket2::Socket;
 
-use crate::describe;
+use crate::{describe, shutdown};
 
 /// The largest datagram: the IPv4 total length is 16 bits.
 const MAX_DATAGRAM: usize = 65_536;
@@ -19,6 +19,8 @@ pub fn serve(socket: &Socket, reply: &[u8], keep: bool) -> io::Result<()> {
         // datagram itself (recv(2)): safe Rust's way to recvfrom(2).
         let sender = socket.peek_sender()?;
         let len = (&mut &*socket).read(&mut datagram)?;
+        shutdown::count(&shutdown::SERVED, 1);
+        shutdown::count(&shutdown::BYTES, len as u64);
         let mut stdout = io::stdout().lock();
         stdout.write_all(&datagram[..len])?;
         stdout.flush()?;

@@ -11,13 +11,16 @@
 #![forbid(unsafe_code)]
 
 mod datagram;
+mod gather;
 mod raw;
+mod shutdown;
 mod stream;
 
 use std::io::{self, ErrorKind, IsTerminal, Read};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
@@ -68,6 +71,9 @@ struct Args {
     #[arg(long, value_name = "N", default_value_t = 64,
           value_parser = clap::value_parser!(u64).range(1..=4096))]
     max_clients: u64,
+    /// Close a TCP client that stays silent this many seconds (0: never)
+    #[arg(short = 'w', long = "idle", value_name = "SECS", default_value_t = 60)]
+    idle: u64,
     /// Receive raw IPv4 packets of protocol PROTO (e.g. 16, 6, 17, 1) and
     /// check them, field by field; needs CAP_NET_RAW
     #[arg(long, value_name = "PROTO", value_parser = clap::value_parser!(u8).range(1..=254),
@@ -127,14 +133,17 @@ fn listen(args: &Args) -> io::Result<()> {
         )
     })?;
     let bound = describe(&socket.local_addr()?);
+    let counted = if args.udp { "datagrams" } else { "clients" };
+    shutdown::on_signal(args.unix.clone(), counted, socket.recv_buffer_size()?)?;
+    let idle = (args.idle > 0).then(|| Duration::from_secs(args.idle));
     let served = if args.udp {
         eprintln!("listening on {bound} ({kind})");
         datagram::serve(&socket, reply.bytes(), args.keep)
     } else {
-        // listen(2): accept connections; up to 128 may wait to be accepted.
-        socket.listen(128)?;
+        // listen(2): accept connections; up to 1024 may wait to be accepted.
+        socket.listen(1024)?;
         eprintln!("listening on {bound} ({kind})");
-        stream::serve(&socket, &reply, args.keep, args.max_clients as usize)
+        stream::serve(&socket, &reply, args.keep, args.max_clients as usize, idle)
     };
     if let Some(path) = &args.unix {
         std::fs::remove_file(path)?;
@@ -158,6 +167,7 @@ fn listen_raw(args: &Args, protocol: u8) -> io::Result<()> {
     // bind(2) to an address: only packets sent to it arrive.
     let address = args.address.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST));
     socket.bind(&SockAddr::from(SocketAddr::new(address, 0)))?;
+    shutdown::on_signal(None, "packets", socket.recv_buffer_size()?)?;
     eprintln!("listening on {address} (raw, protocol {protocol})");
     raw::serve(&socket, args.count, args.decode)
 }

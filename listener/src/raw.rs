@@ -29,6 +29,8 @@ pub fn serve(
     while count.is_none_or(|count| seen < count) {
         // recv(2): one whole packet per call, from its IPv4 header on.
         let len = (&mut &*socket).read(&mut buffer)?;
+        crate::shutdown::count(&crate::shutdown::SERVED, 1);
+        crate::shutdown::count(&crate::shutdown::BYTES, len as u64);
         let report = match Packet::parse(&buffer[..len]) {
             Ok(packet) => describe(&packet, len, decoding),
             Err(why) => malformed(&buffer[..len], &why),

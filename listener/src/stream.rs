@@ -1,7 +1,7 @@
 //! Stream (TCP or Unix-domain) serving: accept(2) a client, print what it
 //! sends until it is done, and send it the reply meanwhile.
 
-use std::io::{self, BufReader, Read, Write};
+use std::io::{self, BufReader, ErrorKind, Write};
 use std::net::Shutdown;
 use std::sync::{Condvar, Mutex};
 use std::thread;
@@ -9,16 +9,12 @@ use std::time::Duration;
 
 use socket2::Socket;
 
-use crate::{Reply, describe};
+use crate::gather::Gathered;
+use crate::{Reply, describe, shutdown};
 
 /// Bulk data moves in reads and writes this large: fewer system calls per
 /// byte (8 KiB, the default, halves bulk throughput on loopback).
 const COPY_BUFFER: usize = 512 * 1024;
-
-/// With -k, each client's bytes are gathered (up to this many) before they
-/// are printed, so that clients served at the same time do not interleave
-/// on stdout. A client that sends more then has stdout to itself.
-const GATHER: u64 = 1 << 20;
 
 // ANCHOR: serve
 pub fn serve(
@@ -26,14 +22,15 @@ pub fn serve(
     reply: &Reply,
     keep: bool,
     max_clients: usize,
+    idle: Option<Duration>,
 ) -> io::Result<()> {
     if !keep {
         // accept(2): wait for one client, serve it, and be done, as nc -l is.
         let (client, peer) = listener.accept()?;
-        return serve_client(&client, &describe(&peer), reply, 0);
+        return serve_client(&client, &describe(&peer), reply, false, idle);
     }
     // -k: one thread per client, at most `max_clients` at once, so a slow
-    // client holds up only itself.
+    // client holds up only itself; the next ones wait in the listen backlog.
     let slots = Slots::new(max_clients);
     thread::scope(|scope| {
         loop {
@@ -50,7 +47,7 @@ pub fn serve(
             let slots = &slots;
             scope.spawn(move || {
                 let peer = describe(&peer);
-                if let Err(error) = serve_client(&client, &peer, reply, GATHER) {
+                if let Err(error) = serve_client(&client, &peer, reply, true, idle) {
                     eprintln!("{peer}: {error}");
                 }
                 slots.give();
@@ -67,21 +64,26 @@ fn serve_client(
     client: &Socket,
     peer: &str,
     reply: &Reply,
-    gather: u64,
+    keep: bool,
+    idle: Option<Duration>,
 ) -> io::Result<()> {
     eprintln!("connection from {peer}");
+    // SO_RCVTIMEO and SO_SNDTIMEO: a client silent for this long is closed.
+    client.set_read_timeout(idle)?;
+    client.set_write_timeout(idle)?;
     let (received, answered) = thread::scope(|scope| {
         let answer = scope.spawn(|| send_reply(client, reply));
-        let received = print_received(client, gather);
+        let received = print_received(client, keep);
         (
             received,
             answer.join().expect("the reply thread does not panic"),
         )
     });
+    shutdown::count(&shutdown::SERVED, 1);
     let received =
-        received.map_err(|error| io_context("lost while reading", error))?;
+        received.map_err(|error| explain("while reading", error, idle))?;
     let answered =
-        answered.map_err(|error| io_context("could not send the reply", error))?;
+        answered.map_err(|error| explain("sending the reply", error, idle))?;
     eprintln!("{peer} sent {received} bytes and got a reply of {answered} bytes");
     Ok(())
 }
@@ -106,24 +108,39 @@ fn send_reply(client: &Socket, reply: &Reply) -> io::Result<u64> {
     Ok(sent)
 }
 
-/// recv(2) until the client shuts down its side; returns the byte count.
-fn print_received(client: &Socket, gather: u64) -> io::Result<u64> {
-    let mut reader = client;
-    let mut held = Vec::new();
-    (&mut reader).take(gather).read_to_end(&mut held)?;
-    let mut stdout = io::stdout().lock();
-    stdout.write_all(&held)?;
-    let rest = io::copy(
-        &mut BufReader::with_capacity(COPY_BUFFER, reader),
-        &mut stdout,
-    )?;
-    stdout.flush()?;
-    Ok(held.len() as u64 + rest)
+/// recv(2) until the client shuts down its side, printing what it sent;
+/// returns the byte count. With -k, the bytes are gathered and printed in
+/// one piece (see gather.rs), even when the client fails halfway.
+fn print_received(client: &Socket, keep: bool) -> io::Result<u64> {
+    // With -k, many clients read at once: a smaller buffer each.
+    let capacity = if keep { 64 * 1024 } else { COPY_BUFFER };
+    let mut reader = BufReader::with_capacity(capacity, client);
+    let received = if keep {
+        let mut gathered = Gathered::default();
+        let received = io::copy(&mut reader, &mut gathered);
+        gathered.print()?;
+        received
+    } else {
+        io::copy(&mut reader, &mut io::stdout().lock())
+    };
+    if let Ok(bytes) = received {
+        shutdown::count(&shutdown::BYTES, bytes);
+    }
+    received
 }
 // ANCHOR_END: serve_client
 
-fn io_context(what: &str, error: io::Error) -> io::Error {
-    io::Error::new(error.kind(), format!("{what}: {error}"))
+/// One line for what went wrong with a client.
+fn explain(doing: &str, error: io::Error, idle: Option<Duration>) -> io::Error {
+    let message = match (error.kind(), idle) {
+        (ErrorKind::WouldBlock, Some(idle)) => {
+            format!("silent for {} s, closed (-w)", idle.as_secs())
+        }
+        (ErrorKind::ConnectionReset, _) => format!("reset the connection {doing}"),
+        (ErrorKind::BrokenPipe, _) => format!("went away {doing}"),
+        _ => format!("{doing}: {error}"),
+    };
+    io::Error::new(error.kind(), message)
 }
 
 /// A counting semaphore: `take` waits until fewer than N clients are being

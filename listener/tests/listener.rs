@@ -92,7 +92,10 @@ fn streams_standard_input_of_any_size_to_its_one_client() {
     assert!(stdout == reply, "the client got {} bytes", stdout.len());
     let (status, _, log) = server.finish();
     assert!(status.success(), "{log}");
-    assert!(log.contains(&format!("got a reply of {} bytes", 6 << 20)), "{log}");
+    assert!(
+        log.contains(&format!("got a reply of {} bytes", 6 << 20)),
+        "{log}"
+    );
 }
 
 #[test]

@@ -446,17 +446,27 @@ fn tcpdump_reads_our_pcap_as_it_reads_the_wire() {
 
 #[test]
 fn flood_sends_exactly_count_packets_with_one_summary_line() {
-    in_netns("flood_sends_exactly_count_packets_with_one_summary_line", || {
-        let mut checker = Proc::spawn(command("listener").args(["--raw", "16", "-c", "50"]));
-        checker.listening_address();
-        let (code, stdout, stderr) = raw_sender(&["--flood", "-c", "50", "-m", "flood"]);
-        assert_eq!(code, 0, "{stderr}");
-        let lines: Vec<&str> = stdout.lines().collect();
-        assert_eq!(lines.len(), 1, "no line per packet: {stdout}");
-        assert!(lines[0].starts_with("50 packet(s) sent in "), "{stdout}");
-        let (status, report, _) = checker.finish();
-        assert!(status.success(), "the listener saw all 50 packets");
-        let report = String::from_utf8(report).unwrap();
-        assert_eq!(report.matches("payload: 5 bytes of text: \"flood\"").count(), 50);
-    });
+    in_netns(
+        "flood_sends_exactly_count_packets_with_one_summary_line",
+        || {
+            let mut checker =
+                Proc::spawn(command("listener").args(["--raw", "16", "-c", "50"]));
+            checker.listening_address();
+            let (code, stdout, stderr) =
+                raw_sender(&["--flood", "-c", "50", "-m", "flood"]);
+            assert_eq!(code, 0, "{stderr}");
+            let lines: Vec<&str> = stdout.lines().collect();
+            assert_eq!(lines.len(), 1, "no line per packet: {stdout}");
+            assert!(lines[0].starts_with("50 packet(s) sent in "), "{stdout}");
+            let (status, report, _) = checker.finish();
+            assert!(status.success(), "the listener saw all 50 packets");
+            let report = String::from_utf8(report).unwrap();
+            assert_eq!(
+                report
+                    .matches("payload: 5 bytes of text: \"flood\"")
+                    .count(),
+                50
+            );
+        },
+    );
 }
