@@ -19,6 +19,7 @@ pub fn serve(socket: &Socket, reply: &[u8], keep: bool) -> io::Result<()> {
         // datagram itself (recv(2)): safe Rust's way to recvfrom(2).
         let sender = socket.peek_sender()?;
         let len = (&mut &*socket).read(&mut datagram)?;
+        let _busy = shutdown::Busy::start();
         shutdown::count(&shutdown::SERVED, 1);
         shutdown::count(&shutdown::BYTES, len as u64);
         let mut stdout = io::stdout().lock();

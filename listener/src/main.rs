@@ -120,6 +120,12 @@ fn listen(args: &Args) -> io::Result<()> {
 
     // socket(AF_INET, SOCK_STREAM or SOCK_DGRAM, 0); see socket(2).
     let socket = Socket::new(domain, socket_type, None)?;
+    if args.udp {
+        // SO_RCVBUF: room for datagrams that arrive faster than we print
+        // them. Linux grants at most net.core.rmem_max; the last line on
+        // Ctrl-C says how much it gave.
+        socket.set_recv_buffer_size(4 << 20)?;
+    }
     if args.unix.is_none() {
         // SO_REUSEADDR: bind even while connections of an earlier run of this
         // port linger in TIME_WAIT, so a listener can be restarted at once.

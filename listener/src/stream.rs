@@ -27,6 +27,7 @@ pub fn serve(
     if !keep {
         // accept(2): wait for one client, serve it, and be done, as nc -l is.
         let (client, peer) = listener.accept()?;
+        let _busy = shutdown::Busy::start();
         return serve_client(&client, &describe(&peer), reply, false, idle);
     }
     // -k: one thread per client, at most `max_clients` at once, so a slow
@@ -44,8 +45,14 @@ pub fn serve(
                     continue;
                 }
             };
+            if shutdown::stopping() {
+                slots.give();
+                continue; // dropping the client closes it
+            }
+            let busy = shutdown::Busy::start();
             let slots = &slots;
             scope.spawn(move || {
+                let _busy = busy;
                 let peer = describe(&peer);
                 if let Err(error) = serve_client(&client, &peer, reply, true, idle) {
                     eprintln!("{peer}: {error}");

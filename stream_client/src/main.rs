@@ -80,14 +80,19 @@ fn talk(args: &Args) -> io::Result<()> {
     eprintln!("connected to {name}");
 
     // send(2) until every byte of the message is on its way.
+    let sending = |error: io::Error| {
+        io::Error::new(error.kind(), format!("lost {name} while sending: {error}"))
+    };
     let mut writer = &socket;
     if args.message == "-" {
         // Large reads and writes: fewer system calls per byte (8 KiB, the
         // default, halves bulk throughput on loopback).
         let mut stdin = io::BufReader::with_capacity(512 * 1024, io::stdin().lock());
-        io::copy(&mut stdin, &mut writer)?;
+        io::copy(&mut stdin, &mut writer).map_err(sending)?;
     } else {
-        writer.write_all(format!("{}\n", args.message).as_bytes())?;
+        writer
+            .write_all(format!("{}\n", args.message).as_bytes())
+            .map_err(sending)?;
     }
     // shutdown(SHUT_WR): send FIN, "I have nothing more to say". Our peer sees
     // end-of-file, and nc, which does not close when its stdin ends, knows it
@@ -104,7 +109,10 @@ fn talk(args: &Args) -> io::Result<()> {
                 ErrorKind::TimedOut,
                 format!("no reply from {name} within {} s", args.timeout),
             ),
-            _ => error,
+            _ => io::Error::new(
+                error.kind(),
+                format!("lost {name} while reading the reply: {error}"),
+            ),
         }
     })?;
     Ok(())

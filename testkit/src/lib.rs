@@ -271,6 +271,22 @@ impl Proc {
         (status, stdout, self.stderr_seen.join("\n"))
     }
 
+    /// The child's process id.
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends `signal` (e.g. "TERM", "INT") to the child, then waits for it
+    /// as [`Proc::finish`] does.
+    pub fn stop_with(self, signal: &str) -> (ExitStatus, Vec<u8>, String) {
+        let status = Command::new("kill")
+            .args([&format!("-{signal}"), &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        self.finish()
+    }
+
     /// Kills the child (for servers that run until told to stop) and
     /// returns what it printed.
     pub fn kill(mut self) -> (Vec<u8>, String) {
