@@ -19,7 +19,7 @@ fn full_size() -> bool {
 
 /// Prints a measurement past the test harness's capture.
 fn report(line: &str) {
-    writeln!(std::io::stderr(), "load: {line}").unwrap();
+    testkit::say(&format!("load: {line}"));
 }
 
 fn listener(args: &[&str]) -> Proc {
@@ -39,7 +39,7 @@ fn peak_rss_kib(pid: u32) -> u64 {
 /// Client `n`'s payload: a header naming it and its length, then a body
 /// only it sends. Every 20th client sends 1 MiB.
 fn payload(n: usize) -> Vec<u8> {
-    let len = if n % 20 == 0 {
+    let len = if n.is_multiple_of(20) {
         1 << 20
     } else {
         100 + n * 37 % 4000
