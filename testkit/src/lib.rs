@@ -53,8 +53,14 @@ fn skip(test: &str, why: &str) {
         !in_ci(),
         "{test}: {why}, and CI=true does not allow skipping"
     );
+    say(&format!("SKIP {test}: {why}"));
+}
+
+/// Prints a line the test harness does not capture (its capture covers the
+/// print macros, not a direct write): for SKIP lines and measurements.
+pub fn say(line: &str) {
     let mut stderr = std::io::stderr();
-    writeln!(stderr, "SKIP {test}: {why}").unwrap();
+    let _ = writeln!(stderr, "{line}");
 }
 
 /// True when `tool` is on PATH; otherwise prints SKIP (fails under CI).
