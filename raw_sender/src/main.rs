@@ -274,15 +274,6 @@ fn usage_error(error: clap::Error) -> ExitCode {
 fn run(args: &Args) -> Result<(), Failure> {
     let packet = build_packet(args)?;
     let bytes = packet.build();
-    if args.dry_run {
-        let shown = format!(
-            "{}\n{}\n{}",
-            output::summary(&packet),
-            output::hex_dump(&bytes),
-            output::field_table(&packet)
-        );
-        print_all(shown.as_bytes())?;
-    }
     if let Some(path) = &args.pcap {
         let packets = vec![bytes.clone(); args.count as usize];
         std::fs::write(path, output::pcap(&packets)).map_err(|error| {
@@ -292,6 +283,15 @@ fn run(args: &Args) -> Result<(), Failure> {
             )
         })?;
         eprintln!("wrote {} packet(s) to {}", args.count, path.display());
+    }
+    if args.dry_run {
+        let shown = format!(
+            "{}\n{}\n{}",
+            output::summary(&packet),
+            output::hex_dump(&bytes),
+            output::field_table(&packet)
+        );
+        print_all(shown.as_bytes())?;
     }
     if args.send || (!args.dry_run && args.pcap.is_none()) {
         send(args, &packet, &bytes)?;

@@ -206,3 +206,40 @@ fn a_missing_unix_socket_path_is_explained() {
     assert!(stderr.contains("No such file or directory"), "{stderr}");
     assert!(stderr.contains("listener -- -U PATH"), "{stderr}");
 }
+
+#[test]
+fn a_server_that_vanishes_is_reported_in_one_line() {
+    // A server that takes the connection, then resets it (SO_LINGER 0).
+    let rude = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = rude.local_addr().unwrap().port().to_string();
+    let server = std::thread::spawn(move || {
+        for _ in 0..2 {
+            let (stream, _) = rude.accept().unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            let socket = socket2::Socket::from(stream);
+            socket.set_linger(Some(std::time::Duration::ZERO)).unwrap();
+        }
+    });
+    // While reading the reply:
+    let (code, _, stderr) = client(&["127.0.0.1", &port]);
+    assert_eq!(code, 1);
+    assert_eq!(stderr.lines().count(), 2, "{stderr}");
+    assert!(
+        stderr.contains("while reading the reply: Connection reset by peer"),
+        "{stderr}"
+    );
+    // While sending more than the socket buffers hold:
+    let big = vec![b'x'; 64 << 20];
+    let (status, _, stderr) = run_with_input(
+        command("stream_client").args(["-m", "-", "127.0.0.1", &port]),
+        &big,
+    );
+    assert_eq!(status.code(), Some(1));
+    assert!(stderr.contains("while sending:"), "{stderr}");
+    assert!(
+        stderr.contains("Connection reset by peer")
+            || stderr.contains("Broken pipe")
+    );
+    assert!(!stderr.contains("panicked"));
+    server.join().unwrap();
+}

@@ -204,10 +204,13 @@ impl Proc {
         }
     }
 
-    /// Writes `bytes` to the child's stdin and closes it.
+    /// Writes `bytes` to the child's stdin and closes it. A child that
+    /// stops reading early (it failed, or needed no more) is not an error.
     pub fn feed(&mut self, bytes: &[u8]) {
         let mut stdin = self.stdin.take().expect("stdin is still open");
-        stdin.write_all(bytes).unwrap();
+        if let Err(error) = stdin.write_all(bytes) {
+            assert_eq!(error.kind(), std::io::ErrorKind::BrokenPipe, "{error}");
+        }
     }
 
     /// Closes the child's stdin without writing.
