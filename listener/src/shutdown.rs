@@ -1,5 +1,5 @@
 //! Stopping cleanly. Ctrl-C (SIGINT) and SIGTERM end the listener the same
-//! way every time: clients being served are finished (for up to 10 s, and no
+//! way every time: clients being served are finished (for up to 2 s, and no
 //! new one is taken), the Unix socket file, if any, is removed, and a last
 //! line says how much was served.
 
@@ -57,7 +57,7 @@ pub fn on_signal(
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
             STOPPING.store(true, Ordering::SeqCst);
-            let deadline = Instant::now() + Duration::from_secs(10);
+            let deadline = Instant::now() + Duration::from_secs(2);
             while ACTIVE.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(10));
             }
