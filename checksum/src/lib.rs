@@ -138,19 +138,20 @@ pub fn ipv4_pseudo_header(
 // ANCHOR_END: pseudo_header
 
 // ANCHOR: transport_checksum
-/// The TCP or UDP checksum of `segment` (header, with its checksum field
-/// zero, then data) carried from `source` to `destination`: the checksum
-/// of the pseudo-header followed by the segment.
+/// The TCP or UDP checksum of a segment carried from `source` to
+/// `destination`: the checksum of the pseudo-header, then the segment's
+/// `header` (with its checksum field zero), then its `data`.
 pub fn ipv4_transport_checksum(
     source: Ipv4Addr,
     destination: Ipv4Addr,
     protocol: u8,
-    segment: &[u8],
+    header: &[u8],
+    data: &[u8],
 ) -> u16 {
-    let length = u16::try_from(segment.len()).unwrap_or(u16::MAX);
+    let length = u16::try_from(header.len() + data.len()).unwrap_or(u16::MAX);
     let mut sum = Checksum::new();
     sum.add(&ipv4_pseudo_header(source, destination, protocol, length));
-    sum.add(segment);
+    sum.add(header).add(data);
     sum.finish()
 }
 // ANCHOR_END: transport_checksum
@@ -318,12 +319,10 @@ mod tests {
     fn a_captured_udp_datagram_has_the_checksum_tcpdump_computed() {
         // 127.0.0.1:40000 -> 127.0.0.1:54321, "hey\n", from a capture on lo;
         // tcpdump -vv said the correct checksum is 0xaff1.
-        let segment = [
-            0x9c, 0x40, 0xd4, 0x31, 0x00, 0x0c, 0, 0, b'h', b'e', b'y', b'\n',
-        ];
+        let header = [0x9c, 0x40, 0xd4, 0x31, 0x00, 0x0c, 0, 0];
         let localhost = Ipv4Addr::LOCALHOST;
         assert_eq!(
-            ipv4_transport_checksum(localhost, localhost, 17, &segment),
+            ipv4_transport_checksum(localhost, localhost, 17, &header, b"hey\n"),
             0xaff1
         );
     }

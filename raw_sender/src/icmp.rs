@@ -65,10 +65,9 @@ impl IcmpEcho {
 
     /// The checksum this message should carry with `data` after the header.
     pub fn expected_checksum(&self, data: &[u8]) -> u16 {
-        let mut message = self.build();
-        message[CHECKSUM].fill(0);
-        message.extend_from_slice(data);
-        checksum::checksum(&message)
+        let mut header = self.build();
+        header[CHECKSUM].fill(0);
+        checksum::Checksum::new().add(&header).add(data).finish()
     }
 
     /// Reads a header from the start of `message`; returns it and the data.

@@ -111,10 +111,15 @@ impl TcpHeader {
         destination: Ipv4Addr,
         data: &[u8],
     ) -> u16 {
-        let mut segment = self.build();
-        segment[CHECKSUM].fill(0);
-        segment.extend_from_slice(data);
-        checksum::ipv4_transport_checksum(source, destination, PROTOCOL, &segment)
+        let mut header = self.build();
+        header[CHECKSUM].fill(0);
+        checksum::ipv4_transport_checksum(
+            source,
+            destination,
+            PROTOCOL,
+            &header,
+            data,
+        )
     }
     // ANCHOR_END: checksum
 

@@ -63,14 +63,14 @@ impl UdpHeader {
         destination: Ipv4Addr,
         data: &[u8],
     ) -> u16 {
-        let mut datagram = self.build();
-        datagram[CHECKSUM].fill(0);
-        datagram.extend_from_slice(data);
+        let mut header = self.build();
+        header[CHECKSUM].fill(0);
         match checksum::ipv4_transport_checksum(
             source,
             destination,
             PROTOCOL,
-            &datagram,
+            &header,
+            data,
         ) {
             // RFC 768: "If the computed checksum is zero, it is transmitted
             // as all ones", since zero on the wire means "no checksum".
