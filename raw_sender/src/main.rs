@@ -60,114 +60,134 @@ const EXIT_USAGE: u8 = 2;
                   Send crafted packets only to hosts you own or are authorised to test."
 )]
 struct Args {
+    #[command(flatten)]
+    ip: Ipv4Flags,
+    #[command(flatten)]
+    data: DataFlags,
+    #[command(flatten)]
+    transport: TransportFlags,
+    #[command(flatten)]
+    sending: SendingFlags,
+}
+
+/// The IPv4 header's fields (RFC 791 § 3.1).
+#[derive(clap::Args)]
+#[command(next_help_heading = "IPv4 header (RFC 791)")]
+struct Ipv4Flags {
     /// Source address
-    #[arg(long, default_value_t = Ipv4Addr::LOCALHOST, help_heading = "IPv4 header (RFC 791)")]
+    #[arg(long, default_value_t = Ipv4Addr::LOCALHOST)]
     src: Ipv4Addr,
     /// Destination address
-    #[arg(long, default_value_t = Ipv4Addr::LOCALHOST, help_heading = "IPv4 header (RFC 791)")]
+    #[arg(long, default_value_t = Ipv4Addr::LOCALHOST)]
     dst: Ipv4Addr,
     /// Type of Service byte, whole (or give --dscp and --ecn)
-    #[arg(long, conflicts_with_all = ["dscp", "ecn"], help_heading = "IPv4 header (RFC 791)")]
+    #[arg(long, conflicts_with_all = ["dscp", "ecn"])]
     tos: Option<u8>,
     /// Differentiated Services code point, 0-63 (RFC 2474)
-    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=63), help_heading = "IPv4 header (RFC 791)")]
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=63))]
     dscp: Option<u8>,
     /// Explicit Congestion Notification, 0-3 (RFC 3168)
-    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=3), help_heading = "IPv4 header (RFC 791)")]
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=3))]
     ecn: Option<u8>,
     /// Identification; 0 lets the kernel choose one
-    #[arg(long, default_value_t = 4660, help_heading = "IPv4 header (RFC 791)")]
+    #[arg(long, default_value_t = 4660)]
     id: u16,
     /// Time to Live
-    #[arg(long, default_value_t = 64, help_heading = "IPv4 header (RFC 791)")]
+    #[arg(long, default_value_t = 64)]
     ttl: u8,
     /// Protocol number [default: 16 (CHAOS), or 6, 17, 1 with --tcp, --udp, --icmp]
-    #[arg(long, help_heading = "IPv4 header (RFC 791)")]
+    #[arg(long)]
     proto: Option<u8>,
     /// Set the Don't Fragment flag
-    #[arg(long, help_heading = "IPv4 header (RFC 791)")]
+    #[arg(long)]
     df: bool,
     /// Set the More Fragments flag
-    #[arg(long, help_heading = "IPv4 header (RFC 791)")]
+    #[arg(long)]
     mf: bool,
     /// Set the reserved flag bit, "the evil bit" (RFC 3514)
-    #[arg(long, help_heading = "IPv4 header (RFC 791)")]
+    #[arg(long)]
     evil: bool,
     /// Fragment offset in 8-byte units, 0-8191
-    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=8191), help_heading = "IPv4 header (RFC 791)")]
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=8191))]
     frag_offset: u16,
     /// IP options as hex, zero-padded to 32-bit words, at most 40 bytes
-    #[arg(long, value_name = "HEX", value_parser = parse_hex, help_heading = "IPv4 header (RFC 791)")]
+    #[arg(long, value_name = "HEX", value_parser = parse_hex)]
     ip_options: Option<Hex>,
     /// Put a wrong header checksum in the packet. Linux rewrites it before
     /// sending, so it shows only in --dry-run and --pcap
-    #[arg(long, help_heading = "IPv4 header (RFC 791)")]
+    #[arg(long)]
     bad_checksum: bool,
+}
 
+/// What the packet carries.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Data")]
+struct DataFlags {
     /// The data, as text (sent exactly as given, no newline added)
-    #[arg(
-        short,
-        long,
-        default_value = "Hello from raw_sender",
-        help_heading = "Data"
-    )]
+    #[arg(short, long, default_value = "Hello from raw_sender")]
     message: String,
     /// The data, as hex bytes, e.g. 48690a
-    #[arg(long, value_name = "HEX", value_parser = parse_hex, help_heading = "Data")]
+    #[arg(long, value_name = "HEX", value_parser = parse_hex)]
     data_hex: Option<Hex>,
     /// The data, read from a file
-    #[arg(long, value_name = "PATH", help_heading = "Data")]
+    #[arg(long, value_name = "PATH")]
     file: Option<PathBuf>,
     /// Send the data encoded, so no clear text crosses the wire
-    #[arg(long, value_enum, help_heading = "Data")]
+    #[arg(long, value_enum)]
     encode: Option<Encoding>,
+}
 
+/// An optional TCP, UDP or ICMP header after the IPv4 header.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Transport (default: none)")]
+struct TransportFlags {
     /// Add a TCP header (RFC 9293)
-    #[arg(long, help_heading = "Transport (default: none)")]
+    #[arg(long)]
     tcp: bool,
     /// Add a UDP header (RFC 768)
-    #[arg(long, help_heading = "Transport (default: none)")]
+    #[arg(long)]
     udp: bool,
     /// Add an ICMP echo request header (RFC 792)
-    #[arg(long, help_heading = "Transport (default: none)")]
+    #[arg(long)]
     icmp: bool,
     /// TCP/UDP source port [default: 40000]
-    #[arg(long, requires = "ports", help_heading = "Transport (default: none)")]
+    #[arg(long, requires = "ports")]
     sport: Option<u16>,
     /// TCP/UDP destination port [default: 12345 for TCP, 54321 for UDP]
-    #[arg(long, requires = "ports", help_heading = "Transport (default: none)")]
+    #[arg(long, requires = "ports")]
     dport: Option<u16>,
     /// TCP sequence number [default: 1000]
-    #[arg(long, requires = "tcp", help_heading = "Transport (default: none)")]
+    #[arg(long, requires = "tcp")]
     seq: Option<u32>,
     /// TCP acknowledgment number [default: 0]
-    #[arg(long, requires = "tcp", help_heading = "Transport (default: none)")]
+    #[arg(long, requires = "tcp")]
     ack: Option<u32>,
     /// TCP window [default: 64240]
-    #[arg(long, requires = "tcp", help_heading = "Transport (default: none)")]
+    #[arg(long, requires = "tcp")]
     window: Option<u16>,
     /// TCP urgent pointer [default: 0]
-    #[arg(long, requires = "tcp", help_heading = "Transport (default: none)")]
+    #[arg(long, requires = "tcp")]
     urgent: Option<u16>,
     /// TCP control bits as letters from FSRPAUEC, e.g. S, SA, PA [default: S]
-    #[arg(long, value_parser = tcp::parse_flags, requires = "tcp", help_heading = "Transport (default: none)")]
+    #[arg(long, value_parser = tcp::parse_flags, requires = "tcp")]
     flags: Option<u8>,
     /// ICMP echo identifier [default: 1]
-    #[arg(long, requires = "icmp", help_heading = "Transport (default: none)")]
+    #[arg(long, requires = "icmp")]
     icmp_id: Option<u16>,
     /// ICMP echo sequence number [default: 1]
-    #[arg(long, requires = "icmp", help_heading = "Transport (default: none)")]
+    #[arg(long, requires = "icmp")]
     icmp_seq: Option<u16>,
     /// Put a wrong TCP/UDP/ICMP checksum in the packet (Linux leaves it)
-    #[arg(
-        long,
-        requires = "transport",
-        help_heading = "Transport (default: none)"
-    )]
+    #[arg(long, requires = "transport")]
     bad_l4_checksum: bool,
+}
 
+/// How many packets, how fast, and whether to send, show or save them.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Sending")]
+struct SendingFlags {
     /// How many packets to send
-    #[arg(short, long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..), help_heading = "Sending")]
+    #[arg(short, long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
     count: u64,
     /// Milliseconds between packets
     #[arg(
@@ -175,22 +195,21 @@ struct Args {
         long,
         value_name = "MS",
         default_value_t = 1000,
-        conflicts_with = "flood",
-        help_heading = "Sending"
+        conflicts_with = "flood"
     )]
     interval: u64,
     /// No pause between packets and no line per packet (still --count)
-    #[arg(long, help_heading = "Sending")]
+    #[arg(long)]
     flood: bool,
     /// Print the packet as tcpdump -X would, then field by field; send nothing
-    #[arg(long, help_heading = "Sending")]
+    #[arg(long)]
     dry_run: bool,
     /// Write the packets to a pcap file (link type raw IPv4); send nothing
     /// unless --send is given too
-    #[arg(long, value_name = "FILE", help_heading = "Sending")]
+    #[arg(long, value_name = "FILE")]
     pcap: Option<PathBuf>,
     /// Send even with --dry-run or --pcap
-    #[arg(long, help_heading = "Sending")]
+    #[arg(long)]
     send: bool,
 }
 
@@ -274,17 +293,21 @@ fn usage_error(error: clap::Error) -> ExitCode {
 fn run(args: &Args) -> Result<(), Failure> {
     let packet = build_packet(args)?;
     let bytes = packet.build();
-    if let Some(path) = &args.pcap {
-        let packets = vec![bytes.clone(); args.count as usize];
+    if let Some(path) = &args.sending.pcap {
+        let packets = vec![bytes.clone(); args.sending.count as usize];
         std::fs::write(path, output::pcap(&packets)).map_err(|error| {
             io::Error::new(
                 error.kind(),
                 format!("cannot write {}: {error}", path.display()),
             )
         })?;
-        eprintln!("wrote {} packet(s) to {}", args.count, path.display());
+        eprintln!(
+            "wrote {} packet(s) to {}",
+            args.sending.count,
+            path.display()
+        );
     }
-    if args.dry_run {
+    if args.sending.dry_run {
         let shown = format!(
             "{}\n{}\n{}",
             output::summary(&packet),
@@ -293,7 +316,7 @@ fn run(args: &Args) -> Result<(), Failure> {
         );
         print_all(shown.as_bytes())?;
     }
-    if args.send || (!args.dry_run && args.pcap.is_none()) {
+    if args.sending.send || (!args.sending.dry_run && args.sending.pcap.is_none()) {
         send(args, &packet, &bytes)?;
     }
     Ok(())
@@ -311,13 +334,14 @@ fn print_all(bytes: &[u8]) -> io::Result<()> {
 /// The packet the flags describe, lengths and checksums filled in.
 fn build_packet(args: &Args) -> Result<Packet, Failure> {
     let options = args
+        .ip
         .ip_options
         .clone()
         .map(|Hex(bytes)| bytes)
         .unwrap_or_default();
     ipv4::check_options(&options).map_err(Failure::Usage)?;
     let transport = transport(args);
-    let protocol = args.proto.unwrap_or(match transport {
+    let protocol = args.ip.proto.unwrap_or(match transport {
         Transport::None => 16, // CHAOS, the protocol the course filters on
         Transport::Tcp(_) => tcp::PROTOCOL,
         Transport::Udp(_) => udp::PROTOCOL,
@@ -325,19 +349,20 @@ fn build_packet(args: &Args) -> Result<Packet, Failure> {
     });
     let ip = Ipv4Header {
         type_of_service: args
+            .ip
             .tos
-            .unwrap_or(args.dscp.unwrap_or(0) << 2 | args.ecn.unwrap_or(0)),
+            .unwrap_or(args.ip.dscp.unwrap_or(0) << 2 | args.ip.ecn.unwrap_or(0)),
         total_length: 0, // filled in below
-        identification: args.id,
-        evil: args.evil,
-        dont_fragment: args.df,
-        more_fragments: args.mf,
-        fragment_offset: args.frag_offset,
-        time_to_live: args.ttl,
+        identification: args.ip.id,
+        evil: args.ip.evil,
+        dont_fragment: args.ip.df,
+        more_fragments: args.ip.mf,
+        fragment_offset: args.ip.frag_offset,
+        time_to_live: args.ip.ttl,
         protocol,
         header_checksum: 0, // filled in below
-        source: args.src,
-        destination: args.dst,
+        source: args.ip.src,
+        destination: args.ip.dst,
         options,
     };
     let mut packet = Packet {
@@ -353,10 +378,10 @@ fn build_packet(args: &Args) -> Result<Packet, Failure> {
         )));
     }
     packet.fill_in();
-    if args.bad_checksum {
+    if args.ip.bad_checksum {
         packet.spoil_header_checksum();
     }
-    if args.bad_l4_checksum {
+    if args.transport.bad_l4_checksum {
         packet.spoil_transport_checksum();
     }
     Ok(packet)
@@ -365,33 +390,33 @@ fn build_packet(args: &Args) -> Result<Packet, Failure> {
 
 /// The transport header the flags ask for, checksum and length still zero.
 fn transport(args: &Args) -> Transport {
-    let source_port = args.sport.unwrap_or(40000);
-    if args.tcp {
+    let source_port = args.transport.sport.unwrap_or(40000);
+    if args.transport.tcp {
         Transport::Tcp(TcpHeader {
             source_port,
-            destination_port: args.dport.unwrap_or(12345),
-            sequence_number: args.seq.unwrap_or(1000),
-            acknowledgment_number: args.ack.unwrap_or(0),
-            flags: args.flags.unwrap_or(tcp::SYN),
-            window: args.window.unwrap_or(64240),
+            destination_port: args.transport.dport.unwrap_or(12345),
+            sequence_number: args.transport.seq.unwrap_or(1000),
+            acknowledgment_number: args.transport.ack.unwrap_or(0),
+            flags: args.transport.flags.unwrap_or(tcp::SYN),
+            window: args.transport.window.unwrap_or(64240),
             checksum: 0,
-            urgent_pointer: args.urgent.unwrap_or(0),
+            urgent_pointer: args.transport.urgent.unwrap_or(0),
             options: Vec::new(),
         })
-    } else if args.udp {
+    } else if args.transport.udp {
         Transport::Udp(UdpHeader {
             source_port,
-            destination_port: args.dport.unwrap_or(54321),
+            destination_port: args.transport.dport.unwrap_or(54321),
             length: 0,
             checksum: 0,
         })
-    } else if args.icmp {
+    } else if args.transport.icmp {
         Transport::Icmp(IcmpEcho {
             icmp_type: icmp::ECHO_REQUEST,
             code: 0,
             checksum: 0,
-            identifier: args.icmp_id.unwrap_or(1),
-            sequence_number: args.icmp_seq.unwrap_or(1),
+            identifier: args.transport.icmp_id.unwrap_or(1),
+            sequence_number: args.transport.icmp_seq.unwrap_or(1),
         })
     } else {
         Transport::None
@@ -400,16 +425,16 @@ fn transport(args: &Args) -> Transport {
 
 /// The data: --data-hex, --file or --message, then --encode.
 fn payload(args: &Args) -> Result<Vec<u8>, Failure> {
-    let data = if let Some(Hex(bytes)) = &args.data_hex {
+    let data = if let Some(Hex(bytes)) = &args.data.data_hex {
         bytes.clone()
-    } else if let Some(path) = &args.file {
+    } else if let Some(path) = &args.data.file {
         std::fs::read(path).map_err(|error| {
             Failure::Usage(format!("cannot read --file {}: {error}", path.display()))
         })?
     } else {
-        args.message.as_bytes().to_vec()
+        args.data.message.as_bytes().to_vec()
     };
-    Ok(match args.encode {
+    Ok(match args.data.encode {
         None => data,
         Some(Encoding::Hex) => output::hex(&data).into_bytes(),
         Some(Encoding::Base64) => base64::engine::general_purpose::STANDARD
@@ -429,30 +454,35 @@ fn send(args: &Args, packet: &Packet, bytes: &[u8]) -> Result<(), Failure> {
         })?;
     // The port means nothing to a raw socket; the kernel routes on the
     // address (and reads the real destination from our header).
-    let destination = SockAddr::from(SocketAddrV4::new(args.dst, 0));
+    let destination = SockAddr::from(SocketAddrV4::new(args.ip.dst, 0));
 
     let mut stdout = io::stdout().lock();
     let started = Instant::now();
-    if args.flood {
-        flood(&socket, bytes, SocketAddrV4::new(args.dst, 0), args.count)?;
+    if args.sending.flood {
+        flood(
+            &socket,
+            bytes,
+            SocketAddrV4::new(args.ip.dst, 0),
+            args.sending.count,
+        )?;
     } else {
-        for sent in 0..args.count {
+        for sent in 0..args.sending.count {
             if sent > 0 {
-                std::thread::sleep(Duration::from_millis(args.interval));
+                std::thread::sleep(Duration::from_millis(args.sending.interval));
             }
             // sendto(2): the bytes go out as they are, but for the fields
             // Linux fills in (raw(7)): checksum, total length, and an id of 0.
             socket.send_to(bytes, &destination).map_err(|error| {
                 io::Error::new(
                     error.kind(),
-                    format!("cannot send to {}: {error}", args.dst),
+                    format!("cannot send to {}: {error}", args.ip.dst),
                 )
             })?;
             writeln!(
                 stdout,
                 "sent {} bytes to {}, {}",
                 bytes.len(),
-                args.dst,
+                args.ip.dst,
                 describe(packet)
             )?;
         }
@@ -461,8 +491,8 @@ fn send(args: &Args, packet: &Packet, bytes: &[u8]) -> Result<(), Failure> {
     writeln!(
         stdout,
         "{} packet(s) sent in {seconds:.3} s ({:.0} packets/s)",
-        args.count,
-        args.count as f64 / seconds.max(1e-9)
+        args.sending.count,
+        args.sending.count as f64 / seconds.max(1e-9)
     )?;
     Ok(())
 }
