@@ -415,3 +415,60 @@ fn flood_sends_exactly_count_packets_with_one_summary_line() {
         },
     );
 }
+
+#[test]
+fn wireshark_decodes_our_pcaps_cleanly_and_flags_a_bad_checksum() {
+    if !have_tool(
+        "wireshark_decodes_our_pcaps_cleanly_and_flags_a_bad_checksum",
+        "tshark",
+    ) {
+        return;
+    }
+    let dir = testkit::temp_dir("raw_tshark");
+    let pcap = dir.join("packet.pcap");
+    let pcap = pcap.to_str().unwrap();
+    let decode = |args: &[&str]| {
+        let (code, _, stderr) = raw_sender(&[args, &["--pcap", pcap]].concat());
+        assert_eq!(code, 0, "{stderr}");
+        let checks = [
+            "ip.check_checksum:TRUE",
+            "tcp.check_checksum:TRUE",
+            "udp.check_checksum:TRUE",
+        ];
+        let mut tshark = Command::new("tshark");
+        tshark.args(["-r", pcap, "-V"]);
+        for check in checks {
+            tshark.args(["-o", check]);
+        }
+        let output = tshark.output().unwrap();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let clean: &[&[&str]] = &[
+        &[],
+        &["--tcp", "--flags", "SA", "-m", "hi"],
+        &["--udp", "-m", "hello"],
+        &["--icmp", "-m", "ping"],
+        &["--ip-options", "01010100", "--df", "--evil", "--dscp", "46"],
+    ];
+    for args in clean {
+        let decoded = decode(args);
+        assert!(
+            decoded.contains("Header checksum status: Good"),
+            "{args:?}:\n{decoded}"
+        );
+        for complaint in ["Malformed", "Expert Info (Error", "Expert Info (Warning"]
+        {
+            assert!(
+                !decoded.contains(complaint),
+                "{args:?}: {complaint}\n{decoded}"
+            );
+        }
+    }
+    let bad = decode(&["--tcp", "--bad-l4-checksum"]);
+    assert!(bad.contains("Bad checksum [should be 0xcf75]"), "{bad}");
+}
