@@ -14,36 +14,22 @@ use std::time::Instant;
 use nix::sys::socket::{
     ControlMessage, MsgFlags, MultiHeaders, SockaddrIn, sendmmsg,
 };
-use raw_sender::ipv4::Ipv4Header;
-use raw_sender::packet::{Packet, Transport};
 use socket2::{Domain, Protocol, Socket, Type};
+
+/// The packet `raw_sender --flood -m 0123456789a` sends, as its --dry-run
+/// prints it: 31 bytes, protocol 16, to 127.0.0.1.
+const PACKET: [u8; 31] = [
+    0x45, 0x00, 0x00, 0x1f, 0x12, 0x34, 0x00, 0x00, 0x40, 0x10, 0x6a, 0x99, 0x7f,
+    0x00, 0x00, 0x01, 0x7f, 0x00, 0x00, 0x01, b'0', b'1', b'2', b'3', b'4', b'5',
+    b'6', b'7', b'8', b'9', b'a',
+];
 
 fn main() -> std::io::Result<()> {
     let count: u64 = std::env::args()
         .nth(1)
         .and_then(|n| n.parse().ok())
         .unwrap_or(1_000_000);
-    let mut packet = Packet {
-        ip: Ipv4Header {
-            type_of_service: 0,
-            total_length: 0,
-            identification: 4660,
-            evil: false,
-            dont_fragment: false,
-            more_fragments: false,
-            fragment_offset: 0,
-            time_to_live: 64,
-            protocol: 16,
-            header_checksum: 0,
-            source: Ipv4Addr::LOCALHOST,
-            destination: Ipv4Addr::LOCALHOST,
-            options: vec![],
-        },
-        transport: Transport::None,
-        payload: b"0123456789a".to_vec(),
-    };
-    packet.fill_in();
-    let bytes = packet.build();
+    let bytes = PACKET;
 
     let socket = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::from(255)))?;
     const BATCH: usize = 32;
