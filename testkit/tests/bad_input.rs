@@ -117,6 +117,7 @@ const CASES: &[(&str, &[&str], i32, &str)] = &[
     // listener
     ("listener", &["-p", "65536"], 2, "invalid value '65536'"),
     ("listener", &["-p", "abc"], 2, "invalid value 'abc'"),
+    ("listener", &["-p", ""], 2, "invalid value ''"),
     (
         "listener",
         &["-s", "999.1.1.1"],
