@@ -1,6 +1,7 @@
-//! The ceiling for `raw_sender --flood`: the same prebuilt packet sent by a
-//! bare loop of sendmmsg(2) calls, 32 packets each, and nothing else. Used
-//! by `bench/run`; run it as root inside a network namespace:
+//! The ceiling for `raw_sender --flood`: the same prebuilt packet sent by
+//! bare loops of sendmmsg(2) calls, 32 packets each, one loop per core on a
+//! raw socket of its own, and nothing else. Used by `bench/run`; run it as
+//! root inside a network namespace:
 //!
 //!     sudo unshare --net sh -c 'ip link set lo up; ./target/release/examples/flood_ceiling 1000000'
 //!
@@ -24,23 +25,17 @@ const PACKET: [u8; 31] = [
     b'6', b'7', b'8', b'9', b'a',
 ];
 
-fn main() -> std::io::Result<()> {
-    let count: u64 = std::env::args()
-        .nth(1)
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(1_000_000);
-    let bytes = PACKET;
+const BATCH: usize = 32;
 
-    let socket = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::from(255)))?;
-    const BATCH: usize = 32;
+fn bare_loop(count: u64) -> u64 {
+    let socket = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::from(255)))
+        .expect("a raw socket (run as root)");
     let packets: Vec<[IoSlice; 1]> =
-        (0..BATCH).map(|_| [IoSlice::new(&bytes)]).collect();
+        (0..BATCH).map(|_| [IoSlice::new(&PACKET)]).collect();
     let destination = SockaddrIn::from(SocketAddrV4::new(Ipv4Addr::LOCALHOST, 0));
     let addresses = vec![Some(destination); BATCH];
     let mut headers = MultiHeaders::<SockaddrIn>::preallocate(BATCH, None);
     let no_control: [ControlMessage; 0] = [];
-
-    let started = Instant::now();
     let mut sent = 0;
     while sent < count {
         let batch = (count - sent).min(BATCH as u64) as usize;
@@ -51,13 +46,32 @@ fn main() -> std::io::Result<()> {
             &addresses[..batch],
             no_control,
             MsgFlags::empty(),
-        )?;
+        )
+        .expect("sendmmsg");
         sent += results.count() as u64;
     }
+    sent
+}
+
+fn main() {
+    let count: u64 = std::env::args()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(1_000_000);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+    let started = Instant::now();
+    let sent: u64 = std::thread::scope(|scope| {
+        let loops: Vec<_> = (0..threads)
+            .map(|_| scope.spawn(move || bare_loop(count / threads)))
+            .collect();
+        loops
+            .into_iter()
+            .map(|bare| bare.join().expect("a loop finishes"))
+            .sum()
+    });
     let seconds = started.elapsed().as_secs_f64();
     println!(
         "{sent} packets in {seconds:.3} s ({:.0} packets/s)",
         sent as f64 / seconds
     );
-    Ok(())
 }

@@ -459,12 +459,7 @@ fn send(args: &Args, packet: &Packet, bytes: &[u8]) -> Result<(), Failure> {
     let mut stdout = io::stdout().lock();
     let started = Instant::now();
     if args.sending.flood {
-        flood(
-            &socket,
-            bytes,
-            SocketAddrV4::new(args.ip.dst, 0),
-            args.sending.count,
-        )?;
+        flood(bytes, SocketAddrV4::new(args.ip.dst, 0), args.sending.count)?;
     } else {
         for sent in 0..args.sending.count {
             if sent > 0 {
@@ -498,16 +493,34 @@ fn send(args: &Args, packet: &Packet, bytes: &[u8]) -> Result<(), Failure> {
 }
 // ANCHOR_END: send
 
-/// --flood: the same packet, up to BATCH copies per sendmmsg(2), so one
-/// system call sends many packets and the kernel's loopback path, not the
-/// calls, sets the pace. Still exactly `count` packets.
-fn flood(
-    socket: &Socket,
+/// --flood: the same packet, as fast as this machine can: one sender thread
+/// per core, each on a raw socket of its own, each handing the kernel up to
+/// BATCH copies per sendmmsg(2) call, so that the kernel's loopback path,
+/// not the system calls, sets the pace. Still exactly `count` packets.
+fn flood(bytes: &[u8], destination: SocketAddrV4, count: u64) -> io::Result<()> {
+    let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
+    let threads = (cores as u64).min(count);
+    std::thread::scope(|scope| {
+        let senders: Vec<_> = (0..threads)
+            .map(|n| {
+                let share = count / threads + u64::from(n < count % threads);
+                scope.spawn(move || send_batches(bytes, destination, share))
+            })
+            .collect();
+        senders.into_iter().try_for_each(|sender| {
+            sender.join().expect("a sender thread does not panic")
+        })
+    })
+}
+
+/// `count` copies of the packet on a new raw socket, BATCH per sendmmsg(2).
+fn send_batches(
     bytes: &[u8],
     destination: SocketAddrV4,
     count: u64,
 ) -> io::Result<()> {
     const BATCH: usize = 32;
+    let socket = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::from(255)))?;
     let packets: Vec<[IoSlice; 1]> =
         (0..BATCH).map(|_| [IoSlice::new(bytes)]).collect();
     let addresses = vec![Some(SockaddrIn::from(destination)); BATCH];
