@@ -149,12 +149,45 @@ pub fn run(command: &mut Command) -> Output {
 /// Makes `command` run as the unprivileged user `nobody` (via setpriv), with
 /// no capabilities: how a student without sudo runs it.
 pub fn as_nobody(command: &Command) -> Command {
+    // nobody may not be allowed into the checkout (say, under /root): run
+    // the copy of the binary in a folder everyone can read.
+    let program = PathBuf::from(command.get_program());
+    let name = program.file_name().unwrap().to_str().unwrap();
+    let copy = world_readable_binaries().join("target/debug").join(name);
     let mut nobody = Command::new("setpriv");
     nobody
         .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-        .arg(command.get_program())
-        .args(command.get_args());
+        .arg(copy)
+        .args(command.get_args())
+        .current_dir(world_readable_binaries());
     nobody
+}
+
+/// A folder any user can read, holding copies of the workspace's binaries
+/// under `target/debug/` (so `./target/debug/listener` works from it), made
+/// once per test process.
+pub fn world_readable_binaries() -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    static FOLDER: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    FOLDER
+        .get_or_init(|| {
+            let top = std::env::temp_dir()
+                .join(format!("socket-course-bin-{}", std::process::id()));
+            let folder = top.join("target/debug");
+            std::fs::create_dir_all(&folder).unwrap();
+            for name in ["stream_client", "dgram_client", "listener", "raw_sender"] {
+                std::fs::copy(bin(name), folder.join(name)).unwrap();
+            }
+            for dir in [top.as_path(), &top.join("target"), &folder] {
+                std::fs::set_permissions(
+                    dir,
+                    std::fs::Permissions::from_mode(0o755),
+                )
+                .unwrap();
+            }
+            top
+        })
+        .clone()
 }
 
 /// A running child process whose stderr lines and stdout bytes are collected
