@@ -112,7 +112,7 @@ fn serves_many_clients_at_once_each_printed_whole_in_bounded_memory() {
 
 #[test]
 fn slow_and_silent_clients_hold_up_no_one_and_the_silent_are_closed() {
-    let mut server = listener(&["-k", "-p", "0", "-w", "2", "--reply", "ok"]);
+    let mut server = listener(&["-k", "-p", "0", "-w", "4", "--reply", "ok"]);
     let port = server.listening_port();
     let _silent = TcpStream::connect(("127.0.0.1", port)).unwrap();
     let slow = thread::spawn(move || {
@@ -136,7 +136,7 @@ fn slow_and_silent_clients_hold_up_no_one_and_the_silent_are_closed() {
         "fast clients waited {fast:?}"
     );
     assert_eq!(slow.join().unwrap(), b"ok\n");
-    server.wait_for_stderr("silent for 2 s, closed (-w)");
+    server.wait_for_stderr("silent for 4 s, closed (-w)");
     let (printed, _) = server.kill();
     let printed = String::from_utf8(printed).unwrap();
     assert!(
