@@ -157,26 +157,3 @@ fn the_largest_ipv4_datagram_goes_and_one_byte_more_is_refused() {
         "refused before sending: {stderr}"
     );
 }
-
-#[test]
-fn unknown_host_is_named_with_a_hint() {
-    in_netns("unknown_host_is_named_with_a_hint", || {
-        let (code, _, stderr) = client(&["no-such-host.invalid"]);
-        assert_eq!(code, 1);
-        assert!(
-            stderr.contains(r#"unknown host "no-such-host.invalid""#),
-            "{stderr}"
-        );
-        assert!(stderr.contains("127.0.0.1 or ::1"), "{stderr}");
-    });
-}
-
-#[test]
-fn a_missing_unix_socket_path_is_explained() {
-    let dir = testkit::temp_dir("dgram_missing");
-    let path = dir.join("nobody-here.sock");
-    let (code, _, stderr) = client(&["-U", path.to_str().unwrap()]);
-    assert_eq!(code, 1);
-    assert!(stderr.contains("No such file or directory"), "{stderr}");
-    assert!(stderr.contains("listener -- -u -U PATH"), "{stderr}");
-}

@@ -174,30 +174,6 @@ fn gives_up_when_no_reply_comes_within_the_timeout() {
 }
 
 #[test]
-fn unknown_host_is_named_with_a_hint() {
-    // Name resolution may ask a DNS server: do it where there is none.
-    in_netns("unknown_host_is_named_with_a_hint", || {
-        let (code, _, stderr) = client(&["no-such-host.invalid"]);
-        assert_eq!(code, 1);
-        assert!(
-            stderr.contains(r#"unknown host "no-such-host.invalid""#),
-            "{stderr}"
-        );
-        assert!(stderr.contains("127.0.0.1 or ::1"), "{stderr}");
-    });
-}
-
-#[test]
-fn a_missing_unix_socket_path_is_explained() {
-    let dir = testkit::temp_dir("stream_missing");
-    let path = dir.join("nobody-here.sock");
-    let (code, _, stderr) = client(&["-U", path.to_str().unwrap()]);
-    assert_eq!(code, 1);
-    assert!(stderr.contains("No such file or directory"), "{stderr}");
-    assert!(stderr.contains("listener -- -U PATH"), "{stderr}");
-}
-
-#[test]
 fn a_server_that_vanishes_is_reported_in_one_line() {
     // A server that takes the connection, then resets it (SO_LINGER 0).
     let rude = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

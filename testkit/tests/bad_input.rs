@@ -496,6 +496,23 @@ fn the_matrix_names_every_flag_of_every_binary() {
 }
 
 #[test]
+fn an_unknown_host_is_named_with_a_hint() {
+    // Name resolution may ask a DNS server: do it where there is none.
+    in_netns("an_unknown_host_is_named_with_a_hint", || {
+        for client in ["stream_client", "dgram_client"] {
+            let (status, _, stderr) =
+                run_with_input(command(client).arg("no-such-host.invalid"), b"");
+            assert_eq!(status.code(), Some(1), "{client}: {stderr}");
+            assert!(
+                stderr.contains(r#"unknown host "no-such-host.invalid""#),
+                "{stderr}"
+            );
+            assert!(stderr.contains("127.0.0.1 or ::1"), "{client}: {stderr}");
+        }
+    });
+}
+
+#[test]
 fn malformed_packets_are_reported_with_their_reason_and_the_listener_goes_on() {
     in_netns(
         "malformed_packets_are_reported_with_their_reason_and_the_listener_goes_on",
