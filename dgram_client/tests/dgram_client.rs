@@ -157,3 +157,29 @@ fn the_largest_ipv4_datagram_goes_and_one_byte_more_is_refused() {
         "refused before sending: {stderr}"
     );
 }
+
+#[test]
+fn a_lone_port_number_is_refused_before_anything_is_sent() {
+    // `dgram_client 54321` would send to 0.0.212.49, off this machine.
+    let (code, stdout, stderr) = client(&["54321"]);
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    assert!(stderr.contains("did you mean 127.0.0.1 54321?"), "{stderr}");
+    assert!(!stderr.contains("sent "), "{stderr}");
+}
+
+#[test]
+fn endless_standard_input_is_read_no_further_than_one_datagram() {
+    let started = std::time::Instant::now();
+    let script = format!(
+        "{} -m - < /dev/zero",
+        testkit::bin("dgram_client").display()
+    );
+    let (status, _, stderr) =
+        run_with_input(std::process::Command::new("sh").args(["-c", &script]), b"");
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("standard input holds more than 65527 bytes"),
+        "{stderr}"
+    );
+    assert!(started.elapsed().as_secs() < 5);
+}

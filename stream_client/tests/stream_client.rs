@@ -209,3 +209,113 @@ fn a_server_that_vanishes_is_reported_in_one_line() {
     assert!(!stderr.contains("panicked"));
     server.join().unwrap();
 }
+
+#[test]
+fn tries_every_address_of_a_name_as_nc_does() {
+    // Debian's /etc/hosts names localhost ::1 first, and a listener on
+    // 127.0.0.1 must still be found. Here a name has two addresses and a
+    // listener on one of them, each in turn: whichever getaddrinfo puts
+    // first, one run must get past a refused address (as nc without -v, the
+    // client names a refused address only when none answers). The test's own
+    // /etc/hosts is mounted over the real one, in a mount namespace of the
+    // client's own.
+    in_netns("tries_every_address_of_a_name_as_nc_does", || {
+        let dir = testkit::temp_dir("every_address");
+        let hosts = dir.join("hosts");
+        std::fs::write(&hosts, "127.0.0.1 course\n127.0.0.2 course\n").unwrap();
+        let script = format!(
+            "mount --bind {} /etc/hosts && exec {} course",
+            hosts.display(),
+            testkit::bin("stream_client").display()
+        );
+        for listening in ["127.0.0.1", "127.0.0.2"] {
+            let mut server = listener(&["-s", listening, "--reply", "hi"]);
+            server.listening_address();
+            let (status, stdout, stderr) = run_with_input(
+                Command::new("unshare").args(["--mount", "sh", "-c", &script]),
+                b"",
+            );
+            assert!(status.success(), "{stderr}");
+            assert_eq!(String::from_utf8(stdout).unwrap(), "hi\n");
+            let connected = format!("connected to {listening}:12345");
+            assert_eq!(stderr.lines().last(), Some(connected.as_str()), "{stderr}");
+            server.finish();
+        }
+        std::fs::remove_dir_all(dir).unwrap();
+    });
+}
+
+#[test]
+fn a_lone_port_number_is_refused_with_the_address_it_meant() {
+    // `stream_client 12345` would connect to 0.0.48.57, off this machine.
+    let (code, stdout, stderr) = client(&["12345"]);
+    assert_eq!((code, stdout.as_str()), (1, ""));
+    assert!(stderr.contains("did you mean 127.0.0.1 12345?"), "{stderr}");
+    assert!(!stderr.contains("connected"), "{stderr}");
+    let (code, _, stderr) = client(&["0.0.0.0"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("names no host: nothing sent"), "{stderr}");
+}
+
+#[test]
+fn a_reply_followed_by_silence_is_reported_as_it_happened() {
+    // A server that replies, then neither reads nor closes.
+    let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port().to_string();
+    let talker = std::thread::spawn(move || {
+        let (mut stream, _) = server.accept().unwrap();
+        std::io::Write::write_all(&mut stream, REPLY.as_bytes()).unwrap();
+        std::thread::sleep(std::time::Duration::from_secs(3));
+    });
+    let (code, stdout, stderr) = client(&["-w", "1", "127.0.0.1", &port]);
+    assert_eq!((code, stdout.as_str()), (1, REPLY), "{stderr}");
+    assert!(
+        stderr.contains("sent 19 bytes, then nothing for 1 s, and did not close"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("no reply"), "{stderr}");
+    talker.join().unwrap();
+}
+
+#[test]
+fn a_server_that_never_reads_cannot_hold_the_client_past_its_timeout() {
+    // Accepted by the kernel (backlog), never read: sending fills the
+    // buffers, then -w bounds the wait for room.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port().to_string();
+    let started = std::time::Instant::now();
+    let (status, _, stderr) = run_with_input(
+        command("stream_client").args(["-w", "1", "-m", "-", "127.0.0.1", &port]),
+        &vec![b'x'; 64 << 20],
+    );
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("took none of our bytes for 1 s"),
+        "{stderr}"
+    );
+    assert!(started.elapsed().as_secs() < 10);
+    drop(silent);
+}
+
+#[test]
+fn a_reader_that_leaves_early_ends_the_client_quietly() {
+    // The listener's reply is 4 MB; the reader takes one byte and leaves.
+    let mut server = Proc::spawn(Command::new("sh").args([
+        "-c",
+        &format!(
+            "head -c 4000000 /dev/zero | {} -p 0",
+            testkit::bin("listener").display()
+        ),
+    ]));
+    let port = server.listening_port().to_string();
+    let pipeline = format!(
+        "{} 127.0.0.1 {port} | head -c 1 >/dev/null; echo \"status ${{PIPESTATUS[0]}}\"",
+        testkit::bin("stream_client").display()
+    );
+    let (status, stdout, stderr) =
+        run_with_input(Command::new("bash").args(["-c", &pipeline]), b"");
+    assert!(status.success());
+    assert_eq!(String::from_utf8(stdout).unwrap(), "status 0\n", "{stderr}");
+    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+    drop(server.kill());
+}

@@ -1,0 +1,122 @@
+//! Where a client sends: from what a student types, a host and a port, to
+//! the socket addresses to try, and from an address back to text.
+//!
+//! One name may stand for several addresses: on Debian, `localhost` is both
+//! `::1` and `127.0.0.1`. getaddrinfo(3) lists them all, and a client tries
+//! them in that order until one answers, as nc does (and as Beej's guide
+//! shows). Both clients use this; the listener uses [`describe`].
+#![forbid(unsafe_code)]
+
+use std::io::{self, ErrorKind};
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+
+use socket2::SockAddr;
+
+/// Every address HOST:PORT stands for, in getaddrinfo(3)'s order; with
+/// `ipv6_only`, only the IPv6 ones. An error's message ends with a hint.
+pub fn resolve(host: &str, port: u16, ipv6_only: bool) -> io::Result<Vec<SockAddr>> {
+    if !host.is_empty() && host.bytes().all(|byte| byte.is_ascii_digit()) {
+        // getaddrinfo reads "12345" as the IPv4 address 0.0.48.57.
+        return Err(refused(
+            format!("{host:?} is a lone number where the host goes"),
+            format!("did you mean 127.0.0.1 {host}?"),
+        ));
+    }
+    let unknown = |why: String| {
+        refused(
+            format!("unknown host {host:?}: {why}"),
+            "give an address such as 127.0.0.1 or ::1, or a name from /etc/hosts",
+        )
+    };
+    let found: Vec<SocketAddr> = (host, port)
+        .to_socket_addrs()
+        .map_err(|error| unknown(error.to_string()))?
+        .filter(|address| address.is_ipv6() || !ipv6_only)
+        .collect();
+    if found.is_empty() {
+        return Err(unknown("it has no IPv6 address".into()));
+    }
+    if let Some(nowhere) = found.iter().find(|address| names_no_host(address.ip())) {
+        return Err(refused(
+            format!(
+                "{host:?} is {}, which names no host: nothing sent",
+                nowhere.ip()
+            ),
+            "0.0.0.0/8 means \"this network\" (RFC 1122 § 3.2.1.3), never a \
+             destination: give an address such as 127.0.0.1 or ::1",
+        ));
+    }
+    Ok(found.into_iter().map(SockAddr::from).collect())
+}
+
+/// 0.0.0.0/8 (and IPv6's `::`) may be a source, never a destination.
+fn names_no_host(ip: IpAddr) -> bool {
+    let ip = ip.to_canonical(); // ::ffff:0.0.48.57 is 0.0.48.57
+    match ip {
+        IpAddr::V4(v4) => v4.octets()[0] == 0,
+        IpAddr::V6(v6) => v6.is_unspecified(),
+    }
+}
+
+/// An address as a student would write it: `127.0.0.1:12345`, `[::1]:80`,
+/// or a Unix socket's path.
+pub fn describe(address: &SockAddr) -> String {
+    match (address.as_socket(), address.as_pathname()) {
+        (Some(ip), _) => ip.to_string(),
+        (None, Some(path)) => path.display().to_string(),
+        (None, None) => "(unnamed)".into(),
+    }
+}
+
+/// An error refused before anything is sent: its message, then a hint.
+fn refused(message: String, hint: impl std::fmt::Display) -> io::Error {
+    io::Error::new(ErrorKind::InvalidInput, format!("{message}\n  {hint}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolved(host: &str, ipv6_only: bool) -> Vec<String> {
+        resolve(host, 7, ipv6_only)
+            .unwrap()
+            .iter()
+            .map(describe)
+            .collect()
+    }
+
+    #[test]
+    fn an_address_resolves_to_itself() {
+        assert_eq!(resolved("127.0.0.1", false), ["127.0.0.1:7"]);
+        assert_eq!(resolved("::1", true), ["[::1]:7"]);
+    }
+
+    #[test]
+    fn a_lone_number_gets_the_hint_it_needs() {
+        let error = resolve("12345", 12345, false).unwrap_err();
+        assert_eq!(error.kind(), ErrorKind::InvalidInput);
+        let message = error.to_string();
+        assert!(
+            message.contains("did you mean 127.0.0.1 12345?"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn this_network_is_never_a_destination() {
+        for host in ["0.0.0.0", "0.1.2.3", "::", "::ffff:0.0.48.57"] {
+            let error = resolve(host, 80, false).unwrap_err();
+            assert!(
+                error.to_string().contains("names no host"),
+                "{host}: {error}"
+            );
+        }
+        assert!(!names_no_host("1.0.0.0".parse().unwrap()));
+    }
+
+    #[test]
+    fn ipv6_only_refuses_an_ipv4_address() {
+        let error = resolve("127.0.0.1", 80, true).unwrap_err();
+        assert!(error.to_string().contains("it has no IPv6 address"));
+    }
+}

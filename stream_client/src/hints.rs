@@ -1,0 +1,114 @@
+//! Failures, each turned into one line that says what happened, and a hint
+//! where the cause is known. Written with `write!`, never `eprintln!`: a
+//! closed stderr must not turn a message into a panic.
+
+use std::io::{self, ErrorKind, Write};
+use std::process::ExitCode;
+
+use crate::flags::Args;
+
+/// A line on stderr, if stderr is still there to take it.
+pub fn say(line: &str) {
+    let _ = writeln!(io::stderr(), "{line}");
+}
+
+/// The error's lines (a hint follows where the cause is known); status 1.
+pub fn report(error: &io::Error) -> ExitCode {
+    say(&format!("stream_client: {error}"));
+    ExitCode::FAILURE
+}
+
+/// No address answered: a line for each but the last, whose error we return,
+/// with what a student can do about it.
+pub fn cannot_connect(
+    mut failures: Vec<(String, io::Error)>,
+    args: &Args,
+) -> io::Error {
+    let Some((name, error)) = failures.pop() else {
+        return io::Error::new(ErrorKind::NotFound, "no address to connect to");
+    };
+    for (tried, error) in failures {
+        say(&format!(
+            "stream_client: cannot connect to {tried}: {error}"
+        ));
+    }
+    let hint = match error.kind() {
+        ErrorKind::ConnectionRefused if args.unix.is_some() => {
+            "\n  nothing is listening on that socket: start `listener -U PATH` first"
+                .into()
+        }
+        ErrorKind::ConnectionRefused => format!(
+            "\n  nothing is listening there: start a server first, e.g. \
+             `echo \"I got your message\" | nc -l -p {}`",
+            args.port
+        ),
+        ErrorKind::NotFound => "\n  no socket file at that path: start \
+             `cargo run -p listener -- -U PATH` first, with the same PATH"
+            .into(),
+        ErrorKind::TimedOut => "\n  the server did not answer in time: is it \
+             running and reachable? Raise the limit with -w SECS"
+            .into(),
+        _ => String::new(),
+    };
+    io::Error::new(
+        error.kind(),
+        format!("cannot connect to {name}: {error}{hint}"),
+    )
+}
+
+/// The connection failed while sending or reading: say which, and to whom.
+pub fn lost(name: &str, doing: &str, error: io::Error, args: &Args) -> io::Error {
+    if error.kind() == ErrorKind::WouldBlock {
+        // SO_SNDTIMEO expired: the server stopped taking our bytes.
+        return io::Error::new(
+            ErrorKind::TimedOut,
+            format!(
+                "{name} took none of our bytes for {} s (its receive buffer is \
+                 full: it is not reading)",
+                args.timeout
+            ),
+        );
+    }
+    io::Error::new(error.kind(), format!("lost {name} {doing}: {error}"))
+}
+
+/// Reading the reply ended without end-of-file. SO_RCVTIMEO expiring makes
+/// recv(2) say EAGAIN: we say what it means, and whether anything came.
+pub fn no_end(
+    name: &str,
+    received: u64,
+    error: io::Error,
+    args: &Args,
+) -> io::Error {
+    let secs = args.timeout;
+    match (error.kind(), received) {
+        (ErrorKind::WouldBlock, 0) => io::Error::new(
+            ErrorKind::TimedOut,
+            format!(
+                "no reply from {name} within {secs} s\n  the server did not \
+                 answer in time: is it the right one? Raise the limit with -w SECS"
+            ),
+        ),
+        (ErrorKind::WouldBlock, _) => io::Error::new(
+            ErrorKind::TimedOut,
+            format!(
+                "{name} sent {received} bytes, then nothing for {secs} s, and did \
+                 not close the connection\n  the reply above may well be whole: \
+                 this server keeps its side open after replying, so end-of-file \
+                 never came (-w SECS sets how long to wait)"
+            ),
+        ),
+        _ => lost(name, "while reading the reply", error, args),
+    }
+}
+
+/// stdout closed under us (`| head`) is a reader who has seen enough.
+pub fn quiet_if_closed(error: io::Error) -> io::Result<()> {
+    match error.kind() {
+        ErrorKind::BrokenPipe => Ok(()),
+        _ => Err(io::Error::new(
+            error.kind(),
+            format!("cannot write the reply to standard output: {error}"),
+        )),
+    }
+}
