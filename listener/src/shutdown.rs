@@ -3,13 +3,16 @@
 //! new one is taken), the Unix socket file, if any, is removed, and a last
 //! line says how much was served.
 
-use std::io;
-use std::path::PathBuf;
+use std::io::{self, Write};
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use signal_hook::consts::{SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
+use socket2::Socket;
+
+use crate::flags::Args;
 
 /// What has been served so far (clients, datagrams or packets), for the
 /// last line.
@@ -18,6 +21,25 @@ pub static BYTES: AtomicU64 = AtomicU64::new(0);
 
 pub fn count(counter: &AtomicU64, amount: u64) {
     counter.fetch_add(amount, Ordering::Relaxed);
+}
+
+/// A client served, and how many bytes it sent (when it finished sending).
+pub fn count_client(received: Option<u64>) {
+    count(&SERVED, 1);
+    count(&BYTES, received.unwrap_or(0));
+}
+
+/// A datagram served.
+pub fn count_datagram(len: usize) {
+    count(&SERVED, 1);
+    count(&BYTES, len as u64);
+}
+
+/// The Unix socket file the listener bound, removed when it is done.
+pub fn remove_socket_file(path: Option<&Path>) {
+    if let Some(path) = path {
+        let _ = std::fs::remove_file(path);
+    }
 }
 
 /// Clients being served right now, and whether a signal asked us to stop.
@@ -45,14 +67,16 @@ impl Drop for Busy {
     }
 }
 
-/// From now on, SIGINT or SIGTERM removes `unix_path`, prints the totals
-/// (`served` names what SERVED counts) and exits with status 0. A thread of
-/// its own waits for the signal.
+/// From now on, SIGINT or SIGTERM removes the Unix socket file (if any),
+/// prints the totals (`served` names what SERVED counts) and exits with
+/// status 0. A thread of its own waits for the signal.
 pub fn on_signal(
-    unix_path: Option<PathBuf>,
+    args: &Args,
     served: &'static str,
-    receive_buffer: usize,
+    socket: &Socket,
 ) -> io::Result<()> {
+    let unix_path = args.unix.clone();
+    let receive_buffer = socket.recv_buffer_size()?;
     let mut signals = Signals::new([SIGINT, SIGTERM])?;
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
@@ -61,15 +85,14 @@ pub fn on_signal(
             while ACTIVE.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(10));
             }
-            if let Some(path) = &unix_path {
-                let _ = std::fs::remove_file(path);
-            }
+            remove_socket_file(unix_path.as_deref());
             let name = if signal == SIGINT {
                 "SIGINT (Ctrl-C)"
             } else {
                 "SIGTERM"
             };
-            eprintln!(
+            let _ = writeln!(
+                io::stderr(),
                 "listener: stopped by {name}: {served} served {}, bytes received {}, \
                  receive buffer {receive_buffer} bytes",
                 SERVED.load(Ordering::Relaxed),

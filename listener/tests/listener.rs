@@ -260,3 +260,67 @@ fn help_says_it_binds_loopback_by_default() {
         "{help}"
     );
 }
+
+#[test]
+fn takes_nc_habits_lvnp_and_a_lone_port() {
+    // `nc -lvnp PORT`, `nc -l PORT` and `nc -l ADDR PORT` all listen.
+    for args in [
+        vec!["-lvnp", "0"],
+        vec!["-l", "0"],
+        vec!["-l", "127.0.0.1", "0"],
+        vec!["-6", "-l", "::1", "0"],
+    ] {
+        let mut server = listener(&[args.as_slice(), &["--reply", "hi"]].concat());
+        let address = server.listening_address();
+        let (status, stdout, stderr) = run_with_input(
+            command("stream_client").args([
+                if address.starts_with('[') {
+                    "::1"
+                } else {
+                    "127.0.0.1"
+                },
+                &server.listening_port().to_string(),
+            ]),
+            b"",
+        );
+        assert!(status.success(), "{args:?}: {stderr}");
+        assert_eq!(stdout, b"hi\n", "{args:?}");
+        assert!(server.finish().0.success(), "{args:?}");
+    }
+}
+
+#[test]
+fn a_bad_lone_port_or_address_is_refused_as_a_bad_flag_is() {
+    for (args, message) in [
+        (vec!["-l", "abc"], "invalid port 'abc'"),
+        (vec!["-l", "70000"], "invalid port '70000'"),
+        (vec!["-l", "here", "12345"], "invalid address 'here'"),
+        (vec!["-l", "12345", "-p", "1"], "cannot be used with"),
+    ] {
+        let (code, stderr) = listener_fails(&args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stderr.contains(message), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn raw_receive_refuses_an_ipv6_address_it_would_not_use() {
+    // Raw receive is IPv4 only: binding it to ::1 would be a lie.
+    let (code, stderr) = listener_fails(&["--raw", "16", "-s", "::1"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("IPv4 packets only"), "{stderr}");
+}
+
+#[test]
+fn a_udp_reply_that_cannot_fit_a_datagram_is_refused_at_start() {
+    let (status, _, stderr) = run_with_input(
+        command("listener").args(["-u", "-k", "-p", "0"]),
+        &vec![b'x'; 70_000],
+    );
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("one UDP datagram carries at most 65507"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("listening on"), "{stderr}");
+}

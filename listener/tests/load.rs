@@ -165,6 +165,8 @@ fn a_client_that_resets_is_reported_and_forgotten() {
     drop(rude);
     server.wait_for_stderr("reset the connection");
     assert_eq!(talk(port, b"polite\n"), b"ok\n");
+    // The reply may reach the client before the listener has printed.
+    server.wait_for_stderr("sent 7 bytes");
     let (printed, _) = server.kill();
     assert!(String::from_utf8(printed).unwrap().ends_with("polite\n"));
 }

@@ -462,6 +462,8 @@ const SWITCHES: &[&str] = &[
     "-u",
     "-k",
     "-6",
+    "-v",
+    "-n",
 ];
 
 #[test]

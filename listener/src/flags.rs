@@ -1,0 +1,235 @@
+//! The command line, kept out of the lesson: netcat's letters (`-l -p -u -k
+//! -s -v -n`, and `nc -l [ADDR] PORT`'s positional form), the defaults
+//! (loopback, the course's ports), and the reply each client gets.
+
+use std::io::{self, BufReader, ErrorKind, IsTerminal, Read, StdinLock};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{CommandFactory, Parser};
+use socket2::{Domain, SockAddr};
+
+/// Bulk data moves in reads and writes this large: fewer system calls per
+/// byte (8 KiB, a common default, halves bulk throughput on loopback).
+pub const COPY_BUFFER: usize = 512 * 1024;
+/// Room for the largest datagram: the IPv4 total length is 16 bits.
+pub const MAX_DATAGRAM: usize = 65_536;
+/// The most one UDP datagram carries over IPv4 (65,535 less the IPv4 and
+/// UDP headers), so the most a UDP reply may be.
+const MAX_UDP_REPLY: usize = 65_535 - 20 - 8;
+/// With -k, the reply is read once and sent to every client: at most this.
+const MAX_KEPT_REPLY: usize = 16 << 20;
+
+/// Listen for TCP connections or UDP datagrams (or on a Unix-domain
+/// socket), print what arrives, answer each peer with a reply.
+#[derive(Parser)]
+#[command(
+    version,
+    after_help = "Binds 127.0.0.1 (or ::1) by default: only this machine can reach \
+                  the listener. Use -s 0.0.0.0 to accept other hosts, on networks \
+                  you are allowed to test.\n\
+                  Exit codes: 0 done, 1 error, 2 bad arguments, 77 not permitted \
+                  (a port below net.ipv4.ip_unprivileged_port_start, or --raw, without \
+                  privilege)."
+)]
+pub struct Args {
+    /// As nc takes them: `listener -l 12345` is `-p 12345`, and
+    /// `listener -l 127.0.0.1 12345` is `-s 127.0.0.1 -p 12345`
+    #[arg(value_name = "[ADDR] PORT", num_args = 0..=2, conflicts_with_all = ["port", "unix", "raw"])]
+    positional: Vec<String>,
+    /// Listen (accepted for netcat muscle memory: listening is all we do)
+    #[arg(short = 'l')]
+    _listen: bool,
+    /// Verbose (accepted for nc's -v: peers are always named on stderr)
+    #[arg(short = 'v')]
+    _verbose: bool,
+    /// Numeric addresses only (accepted for nc's -n: no name is looked up)
+    #[arg(short = 'n')]
+    _numeric: bool,
+    /// Port to listen on; 0 lets the kernel choose (the first line says
+    /// which) [default: 12345, or 54321 with -u]
+    #[arg(short, long)]
+    port: Option<u16>,
+    /// UDP (SOCK_DGRAM) instead of TCP (SOCK_STREAM)
+    #[arg(short)]
+    pub udp: bool,
+    /// Keep serving: more clients (TCP, several at once) or more datagrams
+    #[arg(short)]
+    pub keep: bool,
+    /// Local address to bind [default: 127.0.0.1, or ::1 with -6]
+    #[arg(short = 's', long = "source", value_name = "ADDR")]
+    address: Option<IpAddr>,
+    /// Use IPv6 (AF_INET6)
+    #[arg(short = '6')]
+    ipv6: bool,
+    /// Listen on a Unix-domain (AF_UNIX) socket at PATH instead
+    #[arg(short = 'U', long = "unix", value_name = "PATH", conflicts_with_all = ["port", "address", "ipv6"])]
+    pub unix: Option<PathBuf>,
+    /// What to answer each client with, plus a newline as `echo` adds one
+    /// [default: standard input, when it is not a terminal; else nothing]
+    #[arg(long, value_name = "TEXT")]
+    reply: Option<String>,
+    /// With -k over TCP: how many clients are served at once; more wait
+    #[arg(long, value_name = "N", default_value_t = 64,
+          value_parser = clap::value_parser!(u64).range(1..=4096))]
+    pub max_clients: u64,
+    /// Close a TCP client that stays silent this many seconds (0: never)
+    #[arg(short = 'w', long = "idle", value_name = "SECS", default_value_t = 60)]
+    idle: u64,
+    /// Receive raw IPv4 packets of protocol PROTO (e.g. 16, 6, 17, 1) and
+    /// check them, field by field; needs CAP_NET_RAW
+    #[arg(long, value_name = "PROTO", value_parser = clap::value_parser!(u8).range(1..=254),
+          conflicts_with_all = ["udp", "unix", "ipv6", "keep", "port"])]
+    pub raw: Option<u8>,
+    /// With --raw: stop after N packets [default: never]
+    #[arg(short = 'c', long, value_name = "N", requires = "raw")]
+    pub count: Option<u64>,
+    /// With --raw: decode the payload first (undoes raw_sender --encode)
+    #[arg(long, value_enum, requires = "raw")]
+    pub decode: Option<crate::raw::Decoding>,
+}
+
+/// The flags, with nc's positional `[ADDR] PORT` read into -s and -p; a bad
+/// value exits with status 2 and clap's message, as a bad flag does.
+pub fn parse() -> Args {
+    let mut args = Args::parse();
+    let bad = |what: String| -> ! {
+        let mut command = Args::command();
+        command
+            .error(clap::error::ErrorKind::ValueValidation, what)
+            .exit()
+    };
+    let (address, port) = match args.positional.as_slice() {
+        [] => return args,
+        [port] => (None, port),
+        [address, port] => (Some(address), port),
+        _ => unreachable!("clap takes at most two"),
+    };
+    if let Some(address) = address {
+        match address.parse() {
+            Ok(address) => args.address = Some(address),
+            Err(_) => bad(format!(
+                "invalid address '{address}': give one such as 127.0.0.1 or ::1"
+            )),
+        }
+    }
+    match port.parse() {
+        Ok(port) => args.port = Some(port),
+        Err(_) => bad(format!(
+            "invalid port '{port}': give a number from 0 to 65535"
+        )),
+    }
+    args
+}
+
+impl Args {
+    /// The family and the address to bind: a Unix path, or ADDR:PORT.
+    pub fn local_address(&self) -> io::Result<(Domain, SockAddr)> {
+        if let Some(path) = &self.unix {
+            return Ok((Domain::UNIX, SockAddr::unix(path)?));
+        }
+        let loopback = match self.ipv6 {
+            true => IpAddr::V6(Ipv6Addr::LOCALHOST),
+            false => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        };
+        let default_port = if self.udp { 54321 } else { 12345 };
+        let address = SocketAddr::new(
+            self.address.unwrap_or(loopback),
+            self.port.unwrap_or(default_port),
+        );
+        Ok((Domain::for_address(address), SockAddr::from(address)))
+    }
+
+    /// The address a raw socket binds: --raw receives IPv4 only.
+    pub fn raw_address(&self) -> io::Result<SocketAddr> {
+        match self.address.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)) {
+            IpAddr::V4(address) => Ok(SocketAddr::new(address.into(), 0)),
+            IpAddr::V6(address) => Err(io::Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "--raw receives IPv4 packets only, and {address} is an IPv6 \
+                     address: give an IPv4 one with -s, such as 127.0.0.1"
+                ),
+            )),
+        }
+    }
+
+    /// What is listened on, for the first line: `tcp`, `udp`, `unix` or
+    /// `unix datagram`.
+    pub fn kind(&self) -> &'static str {
+        match (self.unix.is_some(), self.udp) {
+            (false, false) => "tcp",
+            (false, true) => "udp",
+            (true, false) => "unix",
+            (true, true) => "unix datagram",
+        }
+    }
+
+    /// -w: how long a client may stay silent; 0 means no limit.
+    pub fn idle(&self) -> Option<Duration> {
+        (self.idle > 0).then(|| Duration::from_secs(self.idle))
+    }
+}
+
+/// What each client is answered with.
+pub enum Reply {
+    /// The same bytes for every client: --reply TEXT, or standard input,
+    /// read first (UDP and -k answer many peers).
+    Bytes(Vec<u8>),
+    /// Standard input, copied to the one TCP client as it comes, as in
+    /// `echo "I got your message" | nc -l -p 12345`: any size, little memory.
+    Stdin,
+}
+
+impl Reply {
+    /// The reply as one datagram (never `Stdin`: UDP reads it first).
+    pub fn bytes(&self) -> &[u8] {
+        match self {
+            Reply::Bytes(bytes) => bytes,
+            Reply::Stdin => &[],
+        }
+    }
+}
+
+/// The reply: --reply, else standard input when it is a pipe or a file,
+/// else nothing. A reply sent to many peers is read first, and no further
+/// than it may be long.
+pub fn reply(args: &Args) -> io::Result<Reply> {
+    let max = if args.udp {
+        MAX_UDP_REPLY
+    } else {
+        MAX_KEPT_REPLY
+    };
+    let bytes = if let Some(text) = &args.reply {
+        format!("{text}\n").into_bytes()
+    } else if io::stdin().is_terminal() {
+        Vec::new()
+    } else if !args.udp && !args.keep {
+        return Ok(Reply::Stdin);
+    } else {
+        let mut bytes = Vec::new();
+        io::stdin()
+            .lock()
+            .take(max as u64 + 1)
+            .read_to_end(&mut bytes)?;
+        bytes
+    };
+    if bytes.len() > max {
+        let what = if args.udp {
+            "one UDP datagram carries"
+        } else {
+            "-k keeps"
+        };
+        return Err(io::Error::new(
+            ErrorKind::InvalidInput,
+            format!("the reply is over {max} bytes, and {what} at most {max}"),
+        ));
+    }
+    Ok(Reply::Bytes(bytes))
+}
+
+/// Standard input as the reply, read in large pieces.
+pub fn stdin() -> BufReader<StdinLock<'static>> {
+    BufReader::with_capacity(COPY_BUFFER, io::stdin().lock())
+}
