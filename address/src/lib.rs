@@ -58,6 +58,18 @@ fn names_no_host(ip: IpAddr) -> bool {
     }
 }
 
+/// The address of a Unix-domain socket: its path, which must fit the 108
+/// bytes of `sun_path` with the closing NUL (unix(7)).
+pub fn unix(path: &std::path::Path) -> io::Result<SockAddr> {
+    SockAddr::unix(path).map_err(|error| {
+        refused(
+            format!("cannot use {} as a socket path: {error}", path.display()),
+            "a Unix socket's path holds at most 107 bytes (unix(7)): choose a \
+             shorter one, such as /tmp/course.sock",
+        )
+    })
+}
+
 /// An address as a student would write it: `127.0.0.1:12345`, `[::1]:80`,
 /// or a Unix socket's path.
 pub fn describe(address: &SockAddr) -> String {
@@ -112,6 +124,14 @@ mod tests {
             );
         }
         assert!(!names_no_host("1.0.0.0".parse().unwrap()));
+    }
+
+    #[test]
+    fn a_socket_path_too_long_for_sun_path_is_refused_with_the_limit() {
+        assert!(unix(std::path::Path::new("/tmp/course.sock")).is_ok());
+        let long = format!("/tmp/{}", "x".repeat(103));
+        let error = unix(std::path::Path::new(&long)).unwrap_err();
+        assert!(error.to_string().contains("at most 107 bytes"), "{error}");
     }
 
     #[test]

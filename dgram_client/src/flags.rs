@@ -50,7 +50,7 @@ impl Args {
     /// The addresses to try: the Unix path, or all that HOST PORT names.
     pub fn servers(&self) -> io::Result<Vec<SockAddr>> {
         if let Some(path) = &self.unix {
-            return Ok(vec![SockAddr::unix(path)?]);
+            return Ok(vec![address::unix(path)?]);
         }
         let default = if self.ipv6 { "::1" } else { "127.0.0.1" };
         let host = self.host.as_deref().unwrap_or(default);

@@ -54,6 +54,9 @@ fn exchange(args: &Args) -> io::Result<()> {
         let socket = Socket::new(server.domain(), Type::DGRAM, None)?;
         // ANCHOR_END: socket
         let own_path = unix::bind_for_reply(&socket, server)?;
+        // SO_SNDTIMEO: an AF_UNIX server whose queue is full makes sendto
+        // wait; -w bounds that wait too.
+        socket.set_write_timeout(Some(Duration::from_secs(args.timeout)))?;
         // sendto(2): one datagram, to the address we name.
         match socket.send_to(&message, server) {
             Ok(_) => {

@@ -77,6 +77,10 @@ pub struct Args {
     /// Close a TCP client that stays silent this many seconds (0: never)
     #[arg(short = 'w', long = "idle", value_name = "SECS", default_value_t = 60)]
     idle: u64,
+    /// Close a TCP client still there after this many seconds, however
+    /// busy (0: never), so slow clients cannot hold every slot
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    deadline: u64,
     /// Receive raw IPv4 packets of protocol PROTO (e.g. 16, 6, 17, 1) and
     /// check them, field by field; needs CAP_NET_RAW
     #[arg(long, value_name = "PROTO", value_parser = clap::value_parser!(u8).range(1..=254),
@@ -127,12 +131,20 @@ impl Args {
     /// The family and the address to bind: a Unix path, or ADDR:PORT.
     pub fn local_address(&self) -> io::Result<(Domain, SockAddr)> {
         if let Some(path) = &self.unix {
-            return Ok((Domain::UNIX, SockAddr::unix(path)?));
+            return Ok((Domain::UNIX, address::unix(path)?));
         }
         let loopback = match self.ipv6 {
             true => IpAddr::V6(Ipv6Addr::LOCALHOST),
             false => IpAddr::V4(Ipv4Addr::LOCALHOST),
         };
+        if let (true, Some(IpAddr::V4(v4))) = (self.ipv6, self.address) {
+            return Err(io::Error::new(
+                ErrorKind::InvalidInput,
+                format!(
+                    "-6 asks for IPv6, but {v4} is an IPv4 address: drop -6, or give an IPv6 address such as ::1"
+                ),
+            ));
+        }
         let default_port = if self.udp { 54321 } else { 12345 };
         let address = SocketAddr::new(
             self.address.unwrap_or(loopback),
@@ -169,6 +181,11 @@ impl Args {
     /// -w: how long a client may stay silent; 0 means no limit.
     pub fn idle(&self) -> Option<Duration> {
         (self.idle > 0).then(|| Duration::from_secs(self.idle))
+    }
+
+    /// --deadline: how long a client may stay at all; 0 means no limit.
+    pub fn deadline(&self) -> Option<Duration> {
+        (self.deadline > 0).then(|| Duration::from_secs(self.deadline))
     }
 }
 

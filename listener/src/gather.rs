@@ -1,29 +1,99 @@
-//! With -k, clients are served at the same time, but each client's bytes
-//! must reach stdout in one piece. So a client's bytes are gathered first:
-//! in memory up to a limit, then in a temporary file, which keeps memory
-//! bounded however much a client sends, and never makes one client wait for
-//! another's slow upload. When the client is done, its bytes are printed
-//! while holding stdout's lock.
+//! Where a client's bytes go. With one client, straight to stdout as they
+//! come. With -k, clients are served at the same time, but each client's
+//! bytes must reach stdout in one piece: so they are gathered first, in
+//! memory up to a limit, then in a temporary file (memory stays bounded
+//! however much a client sends, and no client waits for another's slow
+//! upload), and printed while holding stdout's lock when the client is done.
+//!
+//! When bytes cannot be kept (stdout closed or full, no room for the file),
+//! the count of what was kept comes back with the error, so that the
+//! listener can say so, and tell the client by resetting the connection.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufReader, Seek, Write};
+use std::io::{self, Seek, Write};
+use std::os::fd::AsRawFd;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use nix::sys::socket::{MsgFlags, recv};
 use socket2::Socket;
 
 /// Bytes kept in memory per client before spilling to a file.
 const IN_MEMORY: usize = 256 * 1024;
 
-/// recv(2) until the client shuts down its side, gathering; then print it
-/// all in one piece, even when the client failed halfway. Returns the byte
-/// count.
-pub fn receive(client: &Socket) -> io::Result<u64> {
-    // Many clients read at once: a smaller buffer each than the lesson's.
-    let mut reader = BufReader::with_capacity(64 * 1024, client);
-    let mut gathered = Gathered::default();
-    let received = io::copy(&mut reader, &mut gathered);
-    gathered.print()?;
-    received
+/// Bytes that could not be kept: how many were, and why no more.
+pub struct NotKept {
+    pub kept: u64,
+    pub error: io::Error,
+}
+
+/// A client's bytes on their way to stdout.
+pub struct Kept {
+    gathered: Option<Gathered>,
+    count: u64,
+}
+
+impl Kept {
+    /// Printed as they come, or with `keep` (-k) gathered first.
+    pub fn new(keep: bool) -> Kept {
+        let gathered = keep.then(Gathered::default);
+        Kept { gathered, count: 0 }
+    }
+
+    /// Bulk data moves in pieces this large; with -k many clients read at
+    /// once, so each gets less.
+    pub fn buffer_size(&self) -> usize {
+        match self.gathered {
+            Some(_) => 64 * 1024,
+            None => crate::flags::COPY_BUFFER,
+        }
+    }
+
+    pub fn keep(&mut self, bytes: &[u8]) -> Result<(), NotKept> {
+        let written = match &mut self.gathered {
+            Some(gathered) => gathered.write_all(bytes),
+            None => io::stdout().lock().write_all(bytes),
+        };
+        self.fail_if(written)?;
+        self.count += bytes.len() as u64;
+        Ok(())
+    }
+
+    /// Everything is kept: printed (and flushed); returns the byte count.
+    pub fn finish(mut self) -> Result<u64, NotKept> {
+        let printed = match self.gathered.take() {
+            Some(gathered) => gathered.print(),
+            None => io::stdout().lock().flush(),
+        };
+        self.fail_if(printed)?;
+        Ok(self.count)
+    }
+
+    fn fail_if(&self, result: io::Result<()>) -> Result<(), NotKept> {
+        result.map_err(|error| NotKept {
+            kept: self.count,
+            error,
+        })
+    }
+}
+
+/// The largest datagram the listener takes whole: a UDP datagram is at
+/// most 65,535 bytes, but an AF_UNIX one may be as large as the sender's
+/// socket buffer (net.core.wmem_max).
+const MAX_UNIX_DATAGRAM: usize = 16 << 20;
+
+/// Grows `buffer` to fit the next datagram on `socket` (its size, asked with
+/// recv(2)'s MSG_PEEK | MSG_TRUNC), so that none is cut short in silence;
+/// returns the size, or an error for one past MAX_UNIX_DATAGRAM.
+pub fn room_for_next_datagram(
+    socket: &Socket,
+    buffer: &mut Vec<u8>,
+) -> io::Result<usize> {
+    let flags = MsgFlags::MSG_PEEK | MsgFlags::MSG_TRUNC;
+    let size = recv(socket.as_raw_fd(), &mut [], flags)?;
+    if size > buffer.len() && size <= MAX_UNIX_DATAGRAM {
+        buffer.resize(size, 0);
+    }
+    Ok(size)
 }
 
 #[derive(Default)]
@@ -40,7 +110,12 @@ impl Write for Gathered {
         }
         let spill = match &mut self.spill {
             Some(file) => file,
-            None => self.spill.insert(anonymous_file()?),
+            None => self.spill.insert(anonymous_file().map_err(|error| {
+                io::Error::new(
+                    error.kind(),
+                    format!("no temporary file to gather in ({error}); TMPDIR decides where"),
+                )
+            })?),
         };
         spill.write(bytes)
     }

@@ -9,7 +9,10 @@ use address::describe;
 use nix::sys::socket::SockaddrStorage;
 use socket2::{SockAddr, Socket};
 
+use std::thread::ScopedJoinHandle;
+
 use crate::flags::Args;
+use crate::gather::NotKept;
 
 /// The exit code for "not permitted": sysexits(3)'s EX_NOPERM.
 const EXIT_NO_PERMISSION: u8 = 77;
@@ -32,9 +35,10 @@ pub fn report(error: &io::Error, args: &Args) -> ExitCode {
     if let Some(hint) = hint(error, args) {
         say(&format!("  {hint}"));
     }
-    match error.kind() {
-        ErrorKind::PermissionDenied => ExitCode::from(EXIT_NO_PERMISSION),
-        _ => ExitCode::FAILURE,
+    match (error.kind(), crate::shutdown::exit_code()) {
+        (ErrorKind::PermissionDenied, _) => ExitCode::from(EXIT_NO_PERMISSION),
+        (_, 0) => ExitCode::FAILURE,
+        (_, output_failed) => ExitCode::from(output_failed),
     }
 }
 
@@ -51,19 +55,50 @@ pub fn no_raw_socket(error: io::Error) -> io::Error {
     io::Error::new(error.kind(), format!("cannot open a raw socket: {error}"))
 }
 
+/// Why a conversation ended before its end-of-file.
+pub enum Cut {
+    /// The client's doing: it reset, vanished, or went past -w or --deadline.
+    Peer(io::Error),
+    /// Ours: what it sent could not be kept (stdout gone, no temporary file).
+    NotKept(NotKept),
+}
+
+/// The reply thread's result; a thread that could not start (too many
+/// threads) is a failure of this conversation only.
+pub fn joined(
+    answer: io::Result<ScopedJoinHandle<'_, io::Result<u64>>>,
+) -> io::Result<u64> {
+    let answer = answer.map_err(|error| {
+        io::Error::new(error.kind(), format!("no thread for the reply: {error}"))
+    })?;
+    answer
+        .join()
+        .unwrap_or_else(|_| Err(io::Error::other("the reply thread failed")))
+}
+
 /// The line a finished conversation gets: how much each side sent, or what
 /// went wrong (counted for the last line, either way).
 pub fn conversation(
     peer: &str,
-    received: io::Result<u64>,
+    received: Result<u64, Cut>,
     answered: io::Result<u64>,
-    args: &Args,
 ) -> io::Result<()> {
     crate::shutdown::count_client(received.as_ref().ok().copied());
-    let received =
-        received.map_err(|error| explain("while reading", error, args))?;
-    let answered =
-        answered.map_err(|error| explain("sending the reply", error, args))?;
+    let received = match received {
+        Ok(received) => received,
+        Err(Cut::Peer(error)) => return Err(explain("while reading", error)),
+        Err(Cut::NotKept(NotKept { kept, error })) => {
+            crate::shutdown::output_failed();
+            return Err(io::Error::new(
+                error.kind(),
+                format!(
+                    "kept only the first {kept} bytes it sent: {error}; reset the \
+                     connection so that it knows"
+                ),
+            ));
+        }
+    };
+    let answered = answered.map_err(|error| explain("sending the reply", error))?;
     say(&format!(
         "{peer} sent {received} bytes and got a reply of {answered} bytes"
     ));
@@ -71,16 +106,33 @@ pub fn conversation(
 }
 
 /// One line for what went wrong with a client.
-fn explain(doing: &str, error: io::Error, args: &Args) -> io::Error {
-    let message = match (error.kind(), args.idle()) {
-        (ErrorKind::WouldBlock, Some(idle)) => {
-            format!("silent for {} s, closed (-w)", idle.as_secs())
-        }
-        (ErrorKind::ConnectionReset, _) => format!("reset the connection {doing}"),
-        (ErrorKind::BrokenPipe, _) => format!("went away {doing}"),
+fn explain(doing: &str, error: io::Error) -> io::Error {
+    let message = match error.kind() {
+        ErrorKind::TimedOut => error.to_string(), // -w or --deadline said it
+        ErrorKind::ConnectionReset => format!("reset the connection {doing}"),
+        ErrorKind::BrokenPipe => format!("went away {doing}"),
         _ => format!("{doing}: {error}"),
     };
     io::Error::new(error.kind(), message)
+}
+
+/// A datagram, printed as it is. When stdout is gone, the error comes back
+/// (and its sender gets no reply, so it can tell).
+pub fn print(datagram: &[u8]) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    let printed = stdout.write_all(datagram).and_then(|()| stdout.flush());
+    printed.map_err(|error| {
+        crate::shutdown::output_failed();
+        io::Error::new(error.kind(), format!("cannot print it: {error}"))
+    })
+}
+
+/// recvfrom(2) failed: a line, and on to the next datagram.
+pub fn cannot_receive(error: io::Error) {
+    if error.kind() != ErrorKind::Interrupted {
+        say(&format!("listener: recvfrom failed: {error}"));
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
 }
 
 /// The line for each datagram: its size, its sender, and the reply's fate.
@@ -111,6 +163,11 @@ fn hint(error: &io::Error, args: &Args) -> Option<String> {
              `sudo setcap cap_net_raw+ep ./target/debug/listener`"
                 .into()
         }
+        ErrorKind::PermissionDenied if args.unix.is_some() => {
+            "you may not create a file in that folder: choose a path in a folder \
+             of your own, such as /tmp/course.sock"
+                .into()
+        }
         ErrorKind::PermissionDenied => {
             let first = unprivileged_port_start();
             format!(
@@ -125,6 +182,9 @@ fn hint(error: &io::Error, args: &Args) -> Option<String> {
         }
         ErrorKind::AddrInUse => "another program is bound to that port (see \
              `ss -ltnup`): stop it, or choose another port with -p"
+            .into(),
+        ErrorKind::AddrNotAvailable if args.raw.is_some() => "that is not an \
+             address of this machine (see `ip addr`): use 127.0.0.1 or one of its own"
             .into(),
         ErrorKind::AddrNotAvailable => "that is not an address of this machine \
              (see `ip addr`): use 127.0.0.1, ::1 with -6, or one of its own"

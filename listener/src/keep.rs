@@ -37,14 +37,23 @@ pub fn serve(listener: &Socket, reply: &Reply, args: &Args) -> io::Result<()> {
             }
             let busy = shutdown::Busy::start();
             let slots = &slots;
-            scope.spawn(move || {
-                let _busy = busy;
-                let peer = describe(&peer);
-                if let Err(error) = converse(&client, &peer, reply, args) {
-                    say(&format!("{peer}: {error}"));
+            let peer = describe(&peer);
+            let serve = {
+                let peer = peer.clone();
+                move || {
+                    let _busy = busy;
+                    if let Err(error) = converse(&client, &peer, reply, args) {
+                        say(&format!("{peer}: {error}"));
+                    }
+                    slots.give();
                 }
+            };
+            // A thread that cannot start (too many threads) fails this
+            // client only: dropping `serve` closes its connection.
+            if let Err(error) = thread::Builder::new().spawn_scoped(scope, serve) {
+                say(&format!("{peer}: no thread to serve it: {error}; closed"));
                 slots.give();
-            });
+            }
         }
     })
 }

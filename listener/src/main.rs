@@ -13,9 +13,10 @@
 #![forbid(unsafe_code)]
 
 mod flags; // the command line: nc's letters, defaults, the reply
-mod gather; // -k: each client's bytes kept whole, in memory or a file
+mod gather; // where a client's bytes go: stdout, or with -k gathered first
 mod hints; // failures turned into one line a student can act on
 mod keep; // -k: many clients at once, each on a thread of its own
+mod limits; // -w and --deadline: every wait on a client bounded
 mod raw; // --raw: each packet decoded field by field and checked
 mod shutdown; // Ctrl-C and SIGTERM: finish clients, tidy up, count
 
@@ -24,18 +25,21 @@ use std::net::Shutdown;
 use std::os::fd::AsRawFd;
 use std::process::ExitCode;
 use std::thread;
+use std::time::{Duration, Instant};
 
 use address::describe;
 use nix::sys::socket::{MsgFlags, SockaddrStorage, recvfrom, sendto};
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
 use flags::{Args, Reply};
-use hints::say;
+use gather::Kept;
+use hints::{Cut, say};
+use limits::Bounded;
 
 fn main() -> ExitCode {
     let args = flags::parse();
     match listen(&args) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => ExitCode::from(shutdown::exit_code()),
         Err(error) => hints::report(&error, &args),
     }
 }
@@ -49,7 +53,7 @@ fn listen(args: &Args) -> io::Result<()> {
         false => serve_stream(args, &reply),
         true => serve_datagrams(args, reply.bytes()),
     };
-    shutdown::remove_socket_file(args.unix.as_deref());
+    shutdown::remove_socket_file();
     served
 }
 
@@ -95,51 +99,52 @@ pub fn converse(
     args: &Args,
 ) -> io::Result<()> {
     say(&format!("connection from {peer}"));
-    // SO_RCVTIMEO and SO_SNDTIMEO: a client silent this long is closed (-w).
-    client.set_read_timeout(args.idle())?;
-    client.set_write_timeout(args.idle())?;
+    let started = Instant::now();
     let (received, answered) = thread::scope(|scope| {
-        let answer = scope.spawn(|| send_reply(client, reply));
-        let received = receive(client, args.keep);
-        let answered = answer.join();
-        (
-            received,
-            answered.unwrap_or_else(|_| Err(io::Error::other("no reply"))),
-        )
+        let answer = thread::Builder::new().spawn_scoped(scope, || {
+            send_reply(Bounded::new(client, args, started), reply)
+        });
+        let received = receive(Bounded::new(client, args, started), args.keep);
+        if received.is_err() {
+            let _ = client.shutdown(Shutdown::Both); // stops the reply too
+        }
+        (received, hints::joined(answer))
     });
-    hints::conversation(peer, received, answered, args)
+    match (&received, &answered) {
+        // shutdown(SHUT_WR): FIN, "that is all", once the reply is out and
+        // what the client sent is kept: a client that reads until
+        // end-of-file (stream_client, nc -N) then knows all went well.
+        (Ok(_), Ok(_)) => client.shutdown(Shutdown::Write)?,
+        // Else SO_LINGER 0: close(2) sends RST, and the client can tell.
+        _ => client.set_linger(Some(Duration::ZERO))?,
+    }
+    hints::conversation(peer, received, answered)
 }
 
-/// send(2) the reply, then shutdown(SHUT_WR): FIN, so a client that reads
-/// until end-of-file (stream_client, nc) knows it has the whole reply.
-fn send_reply(client: &Socket, reply: &Reply) -> io::Result<u64> {
-    let mut writer = client;
-    let sent = match reply {
-        Reply::Bytes(bytes) => writer.write_all(bytes).map(|()| bytes.len() as u64),
-        Reply::Stdin => io::copy(&mut flags::stdin(), &mut writer),
-    }?;
-    client.shutdown(Shutdown::Write)?;
-    Ok(sent)
+/// send(2) the reply; returns its size.
+fn send_reply(mut client: Bounded, reply: &Reply) -> io::Result<u64> {
+    match reply {
+        Reply::Bytes(bytes) => client.write_all(bytes).map(|()| bytes.len() as u64),
+        Reply::Stdin => io::copy(&mut flags::stdin(), &mut client),
+    }
 }
 
 /// recv(2) until the client shuts down its side (a read of 0 bytes),
-/// printing what arrives; returns the byte count.
-fn receive(client: &Socket, keep: bool) -> io::Result<u64> {
-    if keep {
-        return gather::receive(client); // -k: printed whole, in one piece
-    }
-    let mut buffer = vec![0u8; flags::COPY_BUFFER];
-    let mut stdout = io::stdout().lock();
-    let mut received = 0;
+/// keeping what arrives; returns the byte count.
+fn receive(mut client: Bounded, keep: bool) -> Result<u64, Cut> {
+    let mut kept = Kept::new(keep); // printed now, or with -k gathered first
+    let mut buffer = vec![0u8; kept.buffer_size()];
     loop {
-        let len = match (&mut &*client).read(&mut buffer) {
-            Ok(0) => return Ok(received),
-            Ok(len) => len,
+        match client.read(&mut buffer) {
+            Ok(0) => return kept.finish().map_err(Cut::NotKept),
+            Ok(len) => kept.keep(&buffer[..len]).map_err(Cut::NotKept)?,
             Err(error) if error.kind() == ErrorKind::Interrupted => continue,
-            Err(error) => return Err(error),
-        };
-        stdout.write_all(&buffer[..len])?;
-        received += len as u64;
+            Err(error) => {
+                // Reset, gone or silent: what came is printed all the same.
+                kept.finish().map_err(Cut::NotKept)?;
+                return Err(Cut::Peer(error));
+            }
+        }
     }
 }
 // ANCHOR_END: converse
@@ -163,23 +168,34 @@ fn serve_datagrams(args: &Args, reply: &[u8]) -> io::Result<()> {
     shutdown::on_signal(args, "datagrams", &socket)?;
     let mut datagram = vec![0u8; flags::MAX_DATAGRAM];
     loop {
+        // An AF_UNIX datagram may be larger than any UDP one: make room.
+        if address.is_unix()
+            && let Err(error) =
+                gather::room_for_next_datagram(&socket, &mut datagram)
+        {
+            hints::cannot_receive(error);
+            continue;
+        }
         // recvfrom(2): the next datagram, and who sent it.
         let (len, sender) =
-            recvfrom::<SockaddrStorage>(socket.as_raw_fd(), &mut datagram)?;
+            match recvfrom::<SockaddrStorage>(socket.as_raw_fd(), &mut datagram) {
+                Ok(received) => received,
+                Err(errno) => {
+                    hints::cannot_receive(errno.into());
+                    continue;
+                }
+            };
         let _busy = shutdown::Busy::start();
         shutdown::count_datagram(len);
-        let mut stdout = io::stdout().lock();
-        stdout.write_all(&datagram[..len])?;
-        stdout.flush()?;
-        drop(stdout);
+        let printed = hints::print(&datagram[..len]);
         // sendto(2): the reply goes back to whoever sent this datagram;
         // MSG_DONTWAIT: a peer that cannot take it now goes without.
-        let answered = match &sender {
-            Some(sender) if !reply.is_empty() => {
+        let answered = match (&sender, printed) {
+            (Some(sender), Ok(())) if !reply.is_empty() => {
                 sendto(socket.as_raw_fd(), reply, sender, MsgFlags::MSG_DONTWAIT)
                     .map_err(io::Error::from)
             }
-            _ => Ok(0),
+            (_, printed) => printed.map(|()| 0),
         };
         hints::datagram(len, sender.as_ref(), answered);
         if !args.keep {

@@ -6,6 +6,7 @@ use std::io::{self, Read, Write};
 
 use base64::Engine;
 use raw_sender::Malformed;
+use raw_sender::hex::{hex, unhex};
 use raw_sender::output;
 use raw_sender::packet::{Packet, Transport};
 
@@ -160,7 +161,7 @@ fn show_payload(payload: &[u8], decoding: Option<Decoding>) -> String {
     }
     let decoded = match decoding {
         None => Ok(payload.to_vec()),
-        Some(Decoding::Hex) => output::unhex(&String::from_utf8_lossy(payload)),
+        Some(Decoding::Hex) => unhex(&String::from_utf8_lossy(payload)),
         Some(Decoding::Base64) => base64::engine::general_purpose::STANDARD
             .decode(payload.trim_ascii())
             .map_err(|error| error.to_string()),
@@ -185,10 +186,6 @@ fn show_payload(payload: &[u8], decoding: Option<Decoding>) -> String {
             bytes.len(),
             String::from_utf8_lossy(&bytes)
         ),
-        false => format!(
-            "{how}{} bytes, in hex: {}",
-            bytes.len(),
-            output::hex(&bytes)
-        ),
+        false => format!("{how}{} bytes, in hex: {}", bytes.len(), hex(&bytes)),
     }
 }

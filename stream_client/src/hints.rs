@@ -69,6 +69,11 @@ pub fn lost(name: &str, doing: &str, error: io::Error, args: &Args) -> io::Error
             ),
         );
     }
+    if error.kind() == ErrorKind::NotConnected {
+        // shutdown(2) after a reset: ENOTCONN says less than what happened.
+        let message = format!("lost {name} {doing}: it reset the connection");
+        return io::Error::new(ErrorKind::ConnectionReset, message);
+    }
     io::Error::new(error.kind(), format!("lost {name} {doing}: {error}"))
 }
 

@@ -76,7 +76,9 @@ fn talk(args: &Args) -> io::Result<()> {
     // shutdown(SHUT_WR): send FIN, "I have nothing more to say". Our peer sees
     // end-of-file, and nc, which does not close when its stdin ends, knows it
     // may close too; then our recv below sees end-of-file.
-    socket.shutdown(Shutdown::Write)?;
+    socket
+        .shutdown(Shutdown::Write)
+        .map_err(|error| hints::lost(&name, "while sending", error, args))?;
 
     // recv(2) until the server closes its side: a read of 0 bytes.
     socket.set_read_timeout(Some(timeout))?;
