@@ -11,6 +11,6 @@ fuzz_target!(|bytes: &[u8]| {
         assert_eq!(&built[..], &bytes[..built.len()]);
         let again = [built, data.to_vec()].concat();
         assert_eq!(IcmpEcho::parse(&again), Ok((header.clone(), data)));
-        let _ = header.fields();
+        let _ = raw_sender::output::icmp_fields(&header);
     }
 });

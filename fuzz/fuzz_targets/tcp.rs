@@ -14,6 +14,6 @@ fuzz_target!(|bytes: &[u8]| {
         assert_eq!(built, original);
         let again = [built, data.to_vec()].concat();
         assert_eq!(TcpHeader::parse(&again), Ok((header.clone(), data)));
-        let _ = header.fields();
+        let _ = raw_sender::output::tcp_fields(&header);
     }
 });

@@ -23,13 +23,12 @@ use std::ops::Range;
 use byteorder::{BigEndian, ByteOrder};
 
 use crate::Malformed;
-use crate::output::Field;
 
-const TYPE: usize = 0;
-const CODE: usize = 1;
-const CHECKSUM: Range<usize> = 2..4;
-const IDENTIFIER: Range<usize> = 4..6;
-const SEQUENCE_NUMBER: Range<usize> = 6..8;
+pub const TYPE: usize = 0;
+pub const CODE: usize = 1;
+pub const CHECKSUM: Range<usize> = 2..4;
+pub const IDENTIFIER: Range<usize> = 4..6;
+pub const SEQUENCE_NUMBER: Range<usize> = 6..8;
 
 pub const HEADER_LEN: usize = 8;
 /// ICMP's number in the IPv4 Protocol field.
@@ -50,7 +49,6 @@ pub struct IcmpEcho {
 }
 
 impl IcmpEcho {
-    // ANCHOR: build
     /// The header as bytes, every field as it is in `self`.
     pub fn build(&self) -> Vec<u8> {
         let mut header = vec![0u8; HEADER_LEN];
@@ -61,7 +59,6 @@ impl IcmpEcho {
         BigEndian::write_u16(&mut header[SEQUENCE_NUMBER], self.sequence_number);
         header
     }
-    // ANCHOR_END: build
 
     /// The checksum this message should carry with `data` after the header.
     pub fn expected_checksum(&self, data: &[u8]) -> u16 {
@@ -86,46 +83,6 @@ impl IcmpEcho {
             sequence_number: BigEndian::read_u16(&message[SEQUENCE_NUMBER]),
         };
         Ok((header, &message[HEADER_LEN..]))
-    }
-
-    /// What tcpdump would call this message: "echo request", ...
-    pub fn describe(&self) -> String {
-        match (self.icmp_type, self.code) {
-            (ECHO_REQUEST, _) => "echo request".into(),
-            (ECHO_REPLY, _) => "echo reply".into(),
-            (DESTINATION_UNREACHABLE, 2) => "protocol unreachable".into(),
-            (DESTINATION_UNREACHABLE, 3) => "port unreachable".into(),
-            (DESTINATION_UNREACHABLE, code) => format!("unreachable, code {code}"),
-            (kind, code) => format!("type {kind}, code {code}"),
-        }
-    }
-
-    /// Each field with its value, where it starts, and where the RFC
-    /// defines it.
-    pub fn fields(&self) -> Vec<Field> {
-        let rfc = "RFC 792 (Echo)";
-        vec![
-            Field::new(
-                "Type",
-                format!("{} ({})", self.icmp_type, self.describe()),
-                TYPE,
-                rfc,
-            ),
-            Field::new("Code", self.code, CODE, rfc),
-            Field::new(
-                "Checksum",
-                format!("0x{:04x}", self.checksum),
-                CHECKSUM.start,
-                rfc,
-            ),
-            Field::new("Identifier", self.identifier, IDENTIFIER.start, rfc),
-            Field::new(
-                "Sequence Number",
-                self.sequence_number,
-                SEQUENCE_NUMBER.start,
-                rfc,
-            ),
-        ]
     }
 }
 
@@ -161,7 +118,6 @@ mod tests {
         };
         // As captured: the request that drew the reply above carried 0xb9d7.
         assert_eq!(request.expected_checksum(b"course ping"), 0xb9d7);
-        assert_eq!(request.describe(), "echo request");
     }
 
     #[test]

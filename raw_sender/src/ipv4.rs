@@ -28,20 +28,19 @@ use std::ops::Range;
 use byteorder::{BigEndian, ByteOrder};
 
 use crate::Malformed;
-use crate::output::Field;
 
 // ANCHOR: offsets
-const VERSION_AND_IHL: usize = 0;
-const TYPE_OF_SERVICE: usize = 1;
-const TOTAL_LENGTH: Range<usize> = 2..4;
-const IDENTIFICATION: Range<usize> = 4..6;
-const FLAGS_AND_FRAGMENT_OFFSET: Range<usize> = 6..8;
-const TIME_TO_LIVE: usize = 8;
-const PROTOCOL: usize = 9;
-const HEADER_CHECKSUM: Range<usize> = 10..12;
-const SOURCE_ADDRESS: Range<usize> = 12..16;
-const DESTINATION_ADDRESS: Range<usize> = 16..20;
-const OPTIONS: usize = 20;
+pub const VERSION_AND_IHL: usize = 0;
+pub const TYPE_OF_SERVICE: usize = 1;
+pub const TOTAL_LENGTH: Range<usize> = 2..4;
+pub const IDENTIFICATION: Range<usize> = 4..6;
+pub const FLAGS_AND_FRAGMENT_OFFSET: Range<usize> = 6..8;
+pub const TIME_TO_LIVE: usize = 8;
+pub const PROTOCOL: usize = 9;
+pub const HEADER_CHECKSUM: Range<usize> = 10..12;
+pub const SOURCE_ADDRESS: Range<usize> = 12..16;
+pub const DESTINATION_ADDRESS: Range<usize> = 16..20;
+pub const OPTIONS: usize = 20;
 
 /// A header without options: IHL 5, five 32-bit words.
 pub const MIN_HEADER_LEN: usize = 20;
@@ -137,7 +136,6 @@ impl Ipv4Header {
     }
     // ANCHOR_END: checksum
 
-    // ANCHOR: parse
     /// Reads a header from the start of `packet`; returns it and the data it
     /// carries (up to Total Length). Refuses anything that does not add up.
     pub fn parse(packet: &[u8]) -> Result<(Ipv4Header, &[u8]), Malformed> {
@@ -178,14 +176,6 @@ impl Ipv4Header {
         }
         let flags_and_offset =
             BigEndian::read_u16(&packet[FLAGS_AND_FRAGMENT_OFFSET]);
-        let address = |range: Range<usize>| {
-            Ipv4Addr::new(
-                packet[range.start],
-                packet[range.start + 1],
-                packet[range.start + 2],
-                packet[range.start + 3],
-            )
-        };
         let header = Ipv4Header {
             type_of_service: packet[TYPE_OF_SERVICE],
             total_length,
@@ -197,131 +187,11 @@ impl Ipv4Header {
             time_to_live: packet[TIME_TO_LIVE],
             protocol: packet[PROTOCOL],
             header_checksum: BigEndian::read_u16(&packet[HEADER_CHECKSUM]),
-            source: address(SOURCE_ADDRESS),
-            destination: address(DESTINATION_ADDRESS),
+            source: BigEndian::read_u32(&packet[SOURCE_ADDRESS]).into(),
+            destination: BigEndian::read_u32(&packet[DESTINATION_ADDRESS]).into(),
             options: packet[OPTIONS..header_len].to_vec(),
         };
         Ok((header, &packet[header_len..usize::from(total_length)]))
-    }
-    // ANCHOR_END: parse
-
-    /// Each field with its value, where it starts, and where the RFC
-    /// defines it.
-    pub fn fields(&self) -> Vec<Field> {
-        let flags = [
-            (self.evil, "evil"),
-            (self.dont_fragment, "DF"),
-            (self.more_fragments, "MF"),
-        ];
-        let set: Vec<&str> = flags
-            .iter()
-            .filter(|(on, _)| *on)
-            .map(|(_, name)| *name)
-            .collect();
-        let set = if set.is_empty() {
-            "none".to_string()
-        } else {
-            set.join(" ")
-        };
-        let mut fields = vec![
-            Field::new("Version", "4", VERSION_AND_IHL, "RFC 791 3.1"),
-            Field::new(
-                "IHL",
-                format!("{} ({} bytes)", self.header_len() / 4, self.header_len()),
-                VERSION_AND_IHL,
-                "RFC 791 3.1",
-            ),
-            Field::new(
-                "Type of Service",
-                format!(
-                    "0x{:02x} (DSCP {}, ECN {})",
-                    self.type_of_service,
-                    self.type_of_service >> 2,
-                    self.type_of_service & 0x03
-                ),
-                TYPE_OF_SERVICE,
-                "RFC 791 3.1, RFC 2474, RFC 3168",
-            ),
-            Field::new(
-                "Total Length",
-                self.total_length,
-                TOTAL_LENGTH.start,
-                "RFC 791 3.1",
-            ),
-            Field::new(
-                "Identification",
-                format!("{} (0x{:04x})", self.identification, self.identification),
-                IDENTIFICATION.start,
-                "RFC 791 3.1",
-            ),
-            Field::new(
-                "Flags",
-                set,
-                FLAGS_AND_FRAGMENT_OFFSET.start,
-                "RFC 791 3.1, RFC 3514",
-            ),
-            Field::new(
-                "Fragment Offset",
-                format!(
-                    "{} ({} bytes)",
-                    self.fragment_offset,
-                    u32::from(self.fragment_offset) * 8
-                ),
-                FLAGS_AND_FRAGMENT_OFFSET.start,
-                "RFC 791 3.1",
-            ),
-            Field::new(
-                "Time to Live",
-                self.time_to_live,
-                TIME_TO_LIVE,
-                "RFC 791 3.1",
-            ),
-            Field::new(
-                "Protocol",
-                format!("{} ({})", self.protocol, protocol_name(self.protocol)),
-                PROTOCOL,
-                "RFC 791 3.1, RFC 790",
-            ),
-            Field::new(
-                "Header Checksum",
-                format!("0x{:04x}", self.header_checksum),
-                HEADER_CHECKSUM.start,
-                "RFC 791 3.1, RFC 1071",
-            ),
-            Field::new(
-                "Source Address",
-                self.source,
-                SOURCE_ADDRESS.start,
-                "RFC 791 3.1",
-            ),
-            Field::new(
-                "Destination Address",
-                self.destination,
-                DESTINATION_ADDRESS.start,
-                "RFC 791 3.1",
-            ),
-        ];
-        if !self.options.is_empty() {
-            fields.push(Field::new(
-                "Options",
-                crate::output::hex(&self.options),
-                OPTIONS,
-                "RFC 791 3.1",
-            ));
-        }
-        fields
-    }
-}
-
-/// The names of the protocol numbers this course meets (RFC 790, now the
-/// IANA registry).
-pub fn protocol_name(protocol: u8) -> &'static str {
-    match protocol {
-        1 => "ICMP",
-        6 => "TCP",
-        16 => "CHAOS",
-        17 => "UDP",
-        _ => "other",
     }
 }
 
@@ -407,42 +277,5 @@ mod tests {
         assert_eq!(bytes[1], 0xB8);
         assert_eq!(&bytes[6..8], &[0xFA, 0xBC]);
         assert_eq!(&bytes[20..24], &[1, 1, 1, 0], "zero padding");
-    }
-
-    #[test]
-    fn refuses_what_does_not_add_up() {
-        let long = {
-            let mut packet = CHAOS_HEADER.to_vec();
-            packet.extend_from_slice(b"hello chaos");
-            packet
-        };
-        let cases: Vec<(Vec<u8>, &str)> = vec![
-            (long[..19].to_vec(), "too few"),
-            ([&[0x44], &long[1..]].concat(), "IHL is 4"),
-            ([&[0x4F], &long[1..]].concat(), "IHL says 60"),
-            ([&[0x65], &long[1..]].concat(), "version is 6"),
-            (
-                [&long[..2], &[0x00, 0x40], &long[4..]].concat(),
-                "total length says 64",
-            ),
-            (
-                [&long[..2], &[0x00, 0x10], &long[4..]].concat(),
-                "shorter than",
-            ),
-        ];
-        for (packet, reason) in cases {
-            let error = Ipv4Header::parse(&packet).unwrap_err();
-            assert!(
-                error.to_string().contains(reason),
-                "{error} lacks {reason:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn options_longer_than_40_bytes_are_refused() {
-        assert!(check_options(&[1; 40]).is_ok());
-        assert!(check_options(&[1; 37]).is_ok());
-        assert!(check_options(&[1; 41]).unwrap_err().contains("at most 40"));
     }
 }

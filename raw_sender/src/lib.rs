@@ -7,14 +7,17 @@
 //! - [`packet`]: how they nest, and the lengths and checksums that follow
 //! - [`output`]: the packet shown as tcpdump -X would, field by field, or
 //!   as a pcap file
+//! - [`hex`]: bytes as hex text and back, for the command line
 //!
 //! Each header is a plain struct of its fields with a `build` that writes
 //! the bytes and a `parse` that reads them back, refusing (never panicking
-//! on) bytes that do not add up. The `raw_sender` binary builds packets from
-//! its flags and sends them; the `listener` binary reads packets with the
-//! same layouts.
+//! on) bytes that do not add up. Read them in that order: the header files
+//! import nothing of the others, `packet` nests them, and `output` shows
+//! packets. The `raw_sender` binary builds packets from its flags and sends
+//! them; the `listener` binary reads packets with the same layouts.
 #![forbid(unsafe_code)]
 
+pub mod hex;
 pub mod icmp;
 pub mod ipv4;
 pub mod output;

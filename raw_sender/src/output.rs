@@ -1,14 +1,104 @@
-//! Ways to show a packet without sending it: a hex dump laid out as
-//! `tcpdump -X` prints one, a field-by-field table, a one-line summary in
-//! tcpdump's words, and a pcap file that tcpdump and Wireshark can open.
+//! Ways to show a packet without sending it: a one-line summary in
+//! tcpdump's words, a field-by-field table, a hex dump laid out as
+//! `tcpdump -X` prints one, and a pcap file that tcpdump and Wireshark can
+//! open. The header files know nothing of this: they lay out bytes, and
+//! this file shows them.
 
 use std::fmt::{Display, Write as _};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use byteorder::{ByteOrder, LittleEndian};
 
+use crate::hex::hex;
+use crate::icmp::{self, IcmpEcho};
+use crate::ipv4::{self, Ipv4Header};
 use crate::packet::{Packet, Transport};
-use crate::tcp;
+use crate::tcp::{self, TcpHeader};
+use crate::udp::{self, UdpHeader};
+
+/// One line in the words tcpdump uses:
+/// `IP 127.0.0.1.40000 > 127.0.0.1.12345: Flags [S], seq 1, win 64240, length 0`.
+pub fn summary(packet: &Packet) -> String {
+    let (source, destination) = (packet.ip.source, packet.ip.destination);
+    let length = packet.payload.len();
+    match &packet.transport {
+        Transport::Tcp(tcp) => format!(
+            "IP {source}.{} > {destination}.{}: Flags {}, seq {}, ack {}, win {}, length {length}",
+            tcp.source_port,
+            tcp.destination_port,
+            tcpdump_flags(tcp.flags),
+            tcp.sequence_number,
+            tcp.acknowledgment_number,
+            tcp.window
+        ),
+        Transport::Udp(udp) => format!(
+            "IP {source}.{} > {destination}.{}: UDP, length {length}",
+            udp.source_port, udp.destination_port
+        ),
+        Transport::Icmp(icmp) => format!(
+            "IP {source} > {destination}: ICMP {}, id {}, seq {}, length {}",
+            icmp_name(icmp),
+            icmp.identifier,
+            icmp.sequence_number,
+            length + icmp::HEADER_LEN
+        ),
+        Transport::None => format!(
+            "IP {source} > {destination}: ip-proto-{} {length}",
+            packet.ip.protocol
+        ),
+    }
+}
+
+/// The control bits as tcpdump prints them: `[S]`, `[S.]`, `[P.]`.
+pub fn tcpdump_flags(flags: u8) -> String {
+    // tcpdump's order and letters: F S R P U E W, then '.' for ACK.
+    let letters = [
+        (tcp::FIN, 'F'),
+        (tcp::SYN, 'S'),
+        (tcp::RST, 'R'),
+        (tcp::PSH, 'P'),
+        (tcp::URG, 'U'),
+        (tcp::ECE, 'E'),
+        (tcp::CWR, 'W'),
+        (tcp::ACK, '.'),
+    ];
+    let shown: String = letters
+        .iter()
+        .filter(|(bit, _)| flags & bit != 0)
+        .map(|(_, letter)| *letter)
+        .collect();
+    if shown.is_empty() {
+        "[none]".into()
+    } else {
+        format!("[{shown}]")
+    }
+}
+
+/// The names of the protocol numbers this course meets (RFC 790, now the
+/// IANA registry).
+pub fn protocol_name(protocol: u8) -> &'static str {
+    match protocol {
+        icmp::PROTOCOL => "ICMP",
+        tcp::PROTOCOL => "TCP",
+        16 => "CHAOS",
+        udp::PROTOCOL => "UDP",
+        _ => "other",
+    }
+}
+
+/// What tcpdump would call an ICMP message: "echo request", ...
+pub fn icmp_name(message: &IcmpEcho) -> String {
+    match (message.icmp_type, message.code) {
+        (icmp::ECHO_REQUEST, _) => "echo request".into(),
+        (icmp::ECHO_REPLY, _) => "echo reply".into(),
+        (icmp::DESTINATION_UNREACHABLE, 2) => "protocol unreachable".into(),
+        (icmp::DESTINATION_UNREACHABLE, 3) => "port unreachable".into(),
+        (icmp::DESTINATION_UNREACHABLE, code) => {
+            format!("unreachable, code {code}")
+        }
+        (kind, code) => format!("type {kind}, code {code}"),
+    }
+}
 
 /// One header field: its name, its value, the byte where it starts, and the
 /// RFC section that defines it.
@@ -27,49 +117,232 @@ impl Field {
         offset: usize,
         rfc: &'static str,
     ) -> Field {
+        let value = value.to_string();
         Field {
             name,
-            value: value.to_string(),
+            value,
             offset,
             rfc,
         }
     }
+}
 
-    /// The same field, counted from `base` bytes further into the packet.
-    pub fn shifted(self, base: usize) -> Field {
-        Field {
-            offset: self.offset + base,
-            ..self
+/// Each field on a line: offset, name, value, RFC section, under a title
+/// for each header, offsets counted from the start of the packet.
+pub fn field_table(packet: &Packet) -> String {
+    let ip_len = packet.ip.header_len();
+    let mut groups = vec![(
+        format!("IPv4 header, bytes 0-{}", ip_len - 1),
+        ipv4_fields(&packet.ip),
+    )];
+    let transport = match &packet.transport {
+        Transport::None => None,
+        Transport::Tcp(tcp) => Some(("TCP", tcp_fields(tcp))),
+        Transport::Udp(udp) => Some(("UDP", udp_fields(udp))),
+        Transport::Icmp(icmp) => Some(("ICMP", icmp_fields(icmp))),
+    };
+    if let Some((name, fields)) = transport {
+        let end = ip_len + packet.transport.header_len() - 1;
+        groups.push((format!("{name} header, bytes {ip_len}-{end}"), fields));
+    }
+    let mut table = String::new();
+    for (index, (title, fields)) in groups.into_iter().enumerate() {
+        // The transport header starts where the IPv4 header ends.
+        let base = if index == 0 { 0 } else { ip_len };
+        let _ = writeln!(table, "{title}:");
+        for field in fields {
+            let _ = writeln!(
+                table,
+                "  {:>4}  {:<20} {:<21} {}",
+                base + field.offset,
+                field.name,
+                field.value,
+                field.rfc
+            );
         }
     }
+    let data_start = packet.total_len() - packet.payload.len();
+    let _ = writeln!(
+        table,
+        "Data, bytes {data_start}-{}: {} bytes",
+        packet.total_len().max(data_start + 1) - 1,
+        packet.payload.len()
+    );
+    table
 }
 
-/// Bytes as plain hex: "0a0b0c".
-pub fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
-}
-
-/// Hex back to bytes: "48 69:0a" or "48690a". Spaces and colons between
-/// bytes are ignored.
-pub fn unhex(text: &str) -> Result<Vec<u8>, String> {
-    let digits: Vec<char> = text
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != ':')
-        .collect();
-    if !digits.len().is_multiple_of(2) {
-        return Err(format!("{} hex digits: each byte needs two", digits.len()));
+/// The IPv4 header's fields, RFC 791 § 3.1.
+pub fn ipv4_fields(ip: &Ipv4Header) -> Vec<Field> {
+    use ipv4::*;
+    let rfc = "RFC 791 3.1";
+    let flags: Vec<&str> = [
+        (ip.evil, "evil"),
+        (ip.dont_fragment, "DF"),
+        (ip.more_fragments, "MF"),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, name)| *name)
+    .collect();
+    let flags = if flags.is_empty() {
+        "none".to_string()
+    } else {
+        flags.join(" ")
+    };
+    let (len, tos, id) = (ip.header_len(), ip.type_of_service, ip.identification);
+    let protocol = format!("{} ({})", ip.protocol, protocol_name(ip.protocol));
+    let offset = ip.fragment_offset;
+    let mut fields = vec![
+        Field::new("Version", "4", VERSION_AND_IHL, rfc),
+        Field::new("IHL", words(len), VERSION_AND_IHL, rfc),
+        Field::new(
+            "Type of Service",
+            format!("0x{tos:02x} (DSCP {}, ECN {})", tos >> 2, tos & 0x03),
+            TYPE_OF_SERVICE,
+            "RFC 791 3.1, RFC 2474, RFC 3168",
+        ),
+        Field::new("Total Length", ip.total_length, TOTAL_LENGTH.start, rfc),
+        Field::new(
+            "Identification",
+            format!("{id} (0x{id:04x})"),
+            IDENTIFICATION.start,
+            rfc,
+        ),
+        Field::new(
+            "Flags",
+            flags,
+            FLAGS_AND_FRAGMENT_OFFSET.start,
+            "RFC 791 3.1, RFC 3514",
+        ),
+        Field::new(
+            "Fragment Offset",
+            format!("{offset} ({} bytes)", u32::from(offset) * 8),
+            FLAGS_AND_FRAGMENT_OFFSET.start,
+            rfc,
+        ),
+        Field::new("Time to Live", ip.time_to_live, TIME_TO_LIVE, rfc),
+        Field::new("Protocol", protocol, PROTOCOL, "RFC 791 3.1, RFC 790"),
+        Field::new(
+            "Header Checksum",
+            format!("0x{:04x}", ip.header_checksum),
+            HEADER_CHECKSUM.start,
+            "RFC 791 3.1, RFC 1071",
+        ),
+        Field::new("Source Address", ip.source, SOURCE_ADDRESS.start, rfc),
+        Field::new(
+            "Destination Address",
+            ip.destination,
+            DESTINATION_ADDRESS.start,
+            rfc,
+        ),
+    ];
+    if !ip.options.is_empty() {
+        fields.push(Field::new("Options", hex(&ip.options), OPTIONS, rfc));
     }
-    digits
-        .chunks(2)
-        .map(|pair| {
-            let byte: String = pair.iter().collect();
-            u8::from_str_radix(&byte, 16)
-                .map_err(|_| format!("{byte:?} is not a hex byte"))
-        })
-        .collect()
+    fields
 }
 
-// ANCHOR: hex_dump
+/// The TCP header's fields, RFC 9293 § 3.1.
+pub fn tcp_fields(header: &TcpHeader) -> Vec<Field> {
+    use tcp::*;
+    let rfc = "RFC 9293 3.1";
+    let flags = format!("0x{:02x} ({})", header.flags, flag_names(header.flags));
+    let mut fields = vec![
+        Field::new("Source Port", header.source_port, SOURCE_PORT.start, rfc),
+        Field::new(
+            "Destination Port",
+            header.destination_port,
+            DESTINATION_PORT.start,
+            rfc,
+        ),
+        Field::new(
+            "Sequence Number",
+            header.sequence_number,
+            SEQUENCE_NUMBER.start,
+            rfc,
+        ),
+        Field::new(
+            "Acknowledgment Number",
+            header.acknowledgment_number,
+            ACKNOWLEDGMENT_NUMBER.start,
+            rfc,
+        ),
+        Field::new("Data Offset", words(header.header_len()), DATA_OFFSET, rfc),
+        Field::new("Control Bits", flags, CONTROL_BITS, rfc),
+        Field::new("Window", header.window, WINDOW.start, rfc),
+        Field::new("Checksum", hex_u16(header.checksum), CHECKSUM.start, rfc),
+        Field::new(
+            "Urgent Pointer",
+            header.urgent_pointer,
+            URGENT_POINTER.start,
+            rfc,
+        ),
+    ];
+    if !header.options.is_empty() {
+        fields.push(Field::new("Options", hex(&header.options), OPTIONS, rfc));
+    }
+    fields
+}
+
+/// The control bits by name: "SYN ACK".
+pub fn flag_names(flags: u8) -> String {
+    let names = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"];
+    let set: Vec<&str> = (0..8)
+        .filter(|bit| flags & (1 << bit) != 0)
+        .map(|bit| names[bit])
+        .collect();
+    if set.is_empty() {
+        "none".into()
+    } else {
+        set.join(" ")
+    }
+}
+
+/// The UDP header's fields, RFC 768.
+pub fn udp_fields(header: &UdpHeader) -> Vec<Field> {
+    use udp::*;
+    let rfc = "RFC 768";
+    vec![
+        Field::new("Source Port", header.source_port, SOURCE_PORT.start, rfc),
+        Field::new(
+            "Destination Port",
+            header.destination_port,
+            DESTINATION_PORT.start,
+            rfc,
+        ),
+        Field::new("Length", header.length, LENGTH.start, rfc),
+        Field::new("Checksum", hex_u16(header.checksum), CHECKSUM.start, rfc),
+    ]
+}
+
+/// The ICMP echo header's fields, RFC 792.
+pub fn icmp_fields(header: &IcmpEcho) -> Vec<Field> {
+    use icmp::*;
+    let rfc = "RFC 792 (Echo)";
+    let kind = format!("{} ({})", header.icmp_type, icmp_name(header));
+    vec![
+        Field::new("Type", kind, TYPE, rfc),
+        Field::new("Code", header.code, CODE, rfc),
+        Field::new("Checksum", hex_u16(header.checksum), CHECKSUM.start, rfc),
+        Field::new("Identifier", header.identifier, IDENTIFIER.start, rfc),
+        Field::new(
+            "Sequence Number",
+            header.sequence_number,
+            SEQUENCE_NUMBER.start,
+            rfc,
+        ),
+    ]
+}
+
+/// A length counted in 32-bit words (IHL, Data Offset): "5 (20 bytes)".
+fn words(len: usize) -> String {
+    format!("{} ({len} bytes)", len / 4)
+}
+
+fn hex_u16(value: u16) -> String {
+    format!("0x{value:04x}")
+}
+
 /// The bytes as `tcpdump -X` lays them out: offset, eight 16-bit groups in
 /// hex, then the printable characters (others as '.'), each line after a
 /// tab:
@@ -87,79 +360,16 @@ pub fn hex_dump(bytes: &[u8]) -> String {
         }
         let text: String = chunk
             .iter()
-            .map(|&byte| {
-                if byte.is_ascii_graphic() {
-                    byte as char
-                } else {
-                    '.'
-                }
+            .map(|&byte| match byte.is_ascii_graphic() {
+                true => byte as char,
+                false => '.',
             })
             .collect();
         let _ = writeln!(dump, "\t0x{:04x}: {groups:<40}  {text}", line * 16);
     }
     dump
 }
-// ANCHOR_END: hex_dump
 
-/// Each field on a line: offset, name, value, RFC section.
-pub fn field_table(packet: &Packet) -> String {
-    let mut table = String::new();
-    for (title, fields) in packet.fields() {
-        let _ = writeln!(table, "{title}:");
-        for field in fields {
-            let _ = writeln!(
-                table,
-                "  {:>4}  {:<20} {:<21} {}",
-                field.offset, field.name, field.value, field.rfc
-            );
-        }
-    }
-    let data_start = packet.total_len() - packet.payload.len();
-    let _ = writeln!(
-        table,
-        "Data, bytes {data_start}-{}: {} bytes",
-        packet.total_len().max(data_start + 1) - 1,
-        packet.payload.len()
-    );
-    table
-}
-
-/// One line in the words tcpdump uses:
-/// `IP 127.0.0.1.40000 > 127.0.0.1.12345: Flags [S], seq 1, win 64240, length 0`.
-pub fn summary(packet: &Packet) -> String {
-    let (source, destination) = (packet.ip.source, packet.ip.destination);
-    let length = packet.payload.len();
-    match &packet.transport {
-        Transport::Tcp(tcp) => format!(
-            "IP {source}.{} > {destination}.{}: Flags {}, seq {}, ack {}, win {}, length {length}",
-            tcp.source_port,
-            tcp.destination_port,
-            tcp::tcpdump_flags(tcp.flags),
-            tcp.sequence_number,
-            tcp.acknowledgment_number,
-            tcp.window
-        ),
-        Transport::Udp(udp) => format!(
-            "IP {source}.{} > {destination}.{}: UDP, length {length}",
-            udp.source_port, udp.destination_port
-        ),
-        Transport::Icmp(icmp) => format!(
-            "IP {source} > {destination}: ICMP {}, id {}, seq {}, length {}",
-            icmp.describe(),
-            icmp.identifier,
-            icmp.sequence_number,
-            length + crate::icmp::HEADER_LEN
-        ),
-        Transport::None => {
-            format!(
-                "IP {source} > {destination}: ip-proto-{} {length}",
-                packet.ip.protocol
-            )
-        }
-    }
-}
-
-// ANCHOR: pcap
 /// LINKTYPE_IPV4: each record is a raw IPv4 packet, no link-layer header.
 const LINKTYPE_IPV4: u32 = 228;
 
@@ -188,7 +398,6 @@ pub fn pcap(packets: &[Vec<u8>]) -> Vec<u8> {
     }
     file
 }
-// ANCHOR_END: pcap
 
 #[cfg(test)]
 mod tests {
@@ -208,15 +417,23 @@ mod tests {
     }
 
     #[test]
-    fn hex_goes_there_and_back() {
-        assert_eq!(unhex("48 69:0a"), Ok(vec![0x48, 0x69, 0x0a]));
-        assert_eq!(hex(&[0x48, 0x69, 0x0a]), "48690a");
-        assert!(unhex("486").unwrap_err().contains("3 hex digits"));
-        assert!(
-            unhex("zz")
-                .unwrap_err()
-                .contains("\"zz\" is not a hex byte")
-        );
+    fn control_bits_read_as_tcpdump_and_by_name() {
+        use tcp::{ACK, RST, SYN};
+        assert_eq!(tcpdump_flags(SYN | ACK), "[S.]");
+        assert_eq!(tcpdump_flags(RST | ACK), "[R.]");
+        assert_eq!(flag_names(SYN | ACK), "SYN ACK");
+    }
+
+    #[test]
+    fn icmp_messages_get_tcpdumps_names() {
+        let request = IcmpEcho {
+            icmp_type: icmp::ECHO_REQUEST,
+            code: 0,
+            checksum: 0,
+            identifier: 257,
+            sequence_number: 1,
+        };
+        assert_eq!(icmp_name(&request), "echo request");
     }
 
     #[test]

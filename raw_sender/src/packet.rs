@@ -5,7 +5,6 @@
 use crate::Malformed;
 use crate::icmp::IcmpEcho;
 use crate::ipv4::Ipv4Header;
-use crate::output::Field;
 use crate::tcp::TcpHeader;
 use crate::udp::UdpHeader;
 use crate::{icmp, tcp, udp};
@@ -18,6 +17,29 @@ pub enum Transport {
     Tcp(TcpHeader),
     Udp(UdpHeader),
     Icmp(IcmpEcho),
+}
+
+impl Transport {
+    /// The number the IPv4 Protocol field gives this header (RFC 790, now
+    /// IANA's registry), or None when no header follows.
+    pub fn protocol(&self) -> Option<u8> {
+        match self {
+            Transport::None => None,
+            Transport::Tcp(_) => Some(tcp::PROTOCOL),
+            Transport::Udp(_) => Some(udp::PROTOCOL),
+            Transport::Icmp(_) => Some(icmp::PROTOCOL),
+        }
+    }
+
+    /// The header's length in bytes (0 for none).
+    pub fn header_len(&self) -> usize {
+        match self {
+            Transport::None => 0,
+            Transport::Tcp(tcp) => tcp.header_len(),
+            Transport::Udp(_) => udp::HEADER_LEN,
+            Transport::Icmp(_) => icmp::HEADER_LEN,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,7 +56,20 @@ const SPOIL: u16 = 0x00FF;
 impl Packet {
     /// The packet's size in bytes, as built: what Total Length will say.
     pub fn total_len(&self) -> usize {
-        self.ip.header_len() + self.transport_bytes().len() + self.payload.len()
+        self.ip.header_len() + self.transport.header_len() + self.payload.len()
+    }
+
+    /// Refuses a packet too long for Total Length, whose 16 bits count at
+    /// most 65535 bytes.
+    pub fn check_total_len(&self) -> Result<(), String> {
+        let total_len = self.total_len();
+        if total_len > usize::from(u16::MAX) {
+            return Err(format!(
+                "the packet would be {total_len} bytes, but Total Length (16 bits) \
+                 allows at most 65535: send less data"
+            ));
+        }
+        Ok(())
     }
 
     // ANCHOR: fill_in
@@ -89,7 +124,6 @@ impl Packet {
         }
     }
 
-    // ANCHOR: build
     /// The packet as bytes: IPv4 header, transport header, data.
     pub fn build(&self) -> Vec<u8> {
         [
@@ -99,7 +133,6 @@ impl Packet {
         ]
         .concat()
     }
-    // ANCHOR_END: build
 
     /// Reads a whole packet. The transport header is read when Protocol
     /// names TCP, UDP or ICMP and this is the first (or only) fragment.
@@ -150,31 +183,5 @@ impl Packet {
                 Some((icmp.checksum, icmp.expected_checksum(data)))
             }
         }
-    }
-
-    /// The headers' fields, each group under a title, with offsets counted
-    /// from the start of the packet.
-    pub fn fields(&self) -> Vec<(String, Vec<Field>)> {
-        let ip_len = self.ip.header_len();
-        let mut groups = vec![(
-            format!("IPv4 header, bytes 0-{}", ip_len - 1),
-            self.ip.fields(),
-        )];
-        let transport = match &self.transport {
-            Transport::None => None,
-            Transport::Tcp(tcp) => Some(("TCP", tcp.header_len(), tcp.fields())),
-            Transport::Udp(udp) => Some(("UDP", udp::HEADER_LEN, udp.fields())),
-            Transport::Icmp(icmp) => Some(("ICMP", icmp::HEADER_LEN, icmp.fields())),
-        };
-        if let Some((name, len, fields)) = transport {
-            let title =
-                format!("{name} header, bytes {ip_len}-{}", ip_len + len - 1);
-            let fields = fields
-                .into_iter()
-                .map(|field| field.shifted(ip_len))
-                .collect();
-            groups.push((title, fields));
-        }
-        groups
     }
 }

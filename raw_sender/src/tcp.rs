@@ -29,18 +29,17 @@ use std::ops::Range;
 use byteorder::{BigEndian, ByteOrder};
 
 use crate::Malformed;
-use crate::output::Field;
 
-const SOURCE_PORT: Range<usize> = 0..2;
-const DESTINATION_PORT: Range<usize> = 2..4;
-const SEQUENCE_NUMBER: Range<usize> = 4..8;
-const ACKNOWLEDGMENT_NUMBER: Range<usize> = 8..12;
-const DATA_OFFSET: usize = 12;
-const CONTROL_BITS: usize = 13;
-const WINDOW: Range<usize> = 14..16;
-const CHECKSUM: Range<usize> = 16..18;
-const URGENT_POINTER: Range<usize> = 18..20;
-const OPTIONS: usize = 20;
+pub const SOURCE_PORT: Range<usize> = 0..2;
+pub const DESTINATION_PORT: Range<usize> = 2..4;
+pub const SEQUENCE_NUMBER: Range<usize> = 4..8;
+pub const ACKNOWLEDGMENT_NUMBER: Range<usize> = 8..12;
+pub const DATA_OFFSET: usize = 12;
+pub const CONTROL_BITS: usize = 13;
+pub const WINDOW: Range<usize> = 14..16;
+pub const CHECKSUM: Range<usize> = 16..18;
+pub const URGENT_POINTER: Range<usize> = 18..20;
+pub const OPTIONS: usize = 20;
 
 /// A header without options: data offset 5, five 32-bit words.
 pub const MIN_HEADER_LEN: usize = 20;
@@ -53,7 +52,11 @@ pub const FLAG_LETTERS: &str = "FSRPAUEC";
 pub const FIN: u8 = 0x01;
 pub const SYN: u8 = 0x02;
 pub const RST: u8 = 0x04;
+pub const PSH: u8 = 0x08;
 pub const ACK: u8 = 0x10;
+pub const URG: u8 = 0x20;
+pub const ECE: u8 = 0x40;
+pub const CWR: u8 = 0x80;
 
 /// Every field of a TCP header, as plain values. The data offset follows
 /// from `options`; the four reserved bits are sent as zero.
@@ -159,67 +162,6 @@ impl TcpHeader {
         };
         Ok((header, &segment[header_len..]))
     }
-
-    /// Each field with its value, where it starts, and where the RFC
-    /// defines it.
-    pub fn fields(&self) -> Vec<Field> {
-        let rfc = "RFC 9293 3.1";
-        let mut fields = vec![
-            Field::new("Source Port", self.source_port, SOURCE_PORT.start, rfc),
-            Field::new(
-                "Destination Port",
-                self.destination_port,
-                DESTINATION_PORT.start,
-                rfc,
-            ),
-            Field::new(
-                "Sequence Number",
-                self.sequence_number,
-                SEQUENCE_NUMBER.start,
-                rfc,
-            ),
-            Field::new(
-                "Acknowledgment Number",
-                self.acknowledgment_number,
-                ACKNOWLEDGMENT_NUMBER.start,
-                rfc,
-            ),
-            Field::new(
-                "Data Offset",
-                format!("{} ({} bytes)", self.header_len() / 4, self.header_len()),
-                DATA_OFFSET,
-                rfc,
-            ),
-            Field::new(
-                "Control Bits",
-                format!("0x{:02x} ({})", self.flags, flag_names(self.flags)),
-                CONTROL_BITS,
-                rfc,
-            ),
-            Field::new("Window", self.window, WINDOW.start, rfc),
-            Field::new(
-                "Checksum",
-                format!("0x{:04x}", self.checksum),
-                CHECKSUM.start,
-                rfc,
-            ),
-            Field::new(
-                "Urgent Pointer",
-                self.urgent_pointer,
-                URGENT_POINTER.start,
-                rfc,
-            ),
-        ];
-        if !self.options.is_empty() {
-            fields.push(Field::new(
-                "Options",
-                crate::output::hex(&self.options),
-                OPTIONS,
-                rfc,
-            ));
-        }
-        fields
-    }
 }
 
 /// `--flags` letters to control bits: "SA" is SYN+ACK.
@@ -233,45 +175,6 @@ pub fn parse_flags(letters: &str) -> Result<u8, String> {
             )),
         }
     })
-}
-
-/// The control bits by name: "SYN ACK".
-pub fn flag_names(flags: u8) -> String {
-    let names = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"];
-    let set: Vec<&str> = (0..8)
-        .filter(|bit| flags & (1 << bit) != 0)
-        .map(|bit| names[bit])
-        .collect();
-    if set.is_empty() {
-        "none".into()
-    } else {
-        set.join(" ")
-    }
-}
-
-/// The control bits as tcpdump prints them: `[S]`, `[S.]`, `[P.]`.
-pub fn tcpdump_flags(flags: u8) -> String {
-    // tcpdump's order and letters: F S R P U E W, then '.' for ACK.
-    let letters = [
-        (FIN, 'F'),
-        (SYN, 'S'),
-        (RST, 'R'),
-        (0x08, 'P'),
-        (0x20, 'U'),
-        (0x40, 'E'),
-        (0x80, 'W'),
-        (ACK, '.'),
-    ];
-    let shown: String = letters
-        .iter()
-        .filter(|(bit, _)| flags & bit != 0)
-        .map(|(_, letter)| *letter)
-        .collect();
-    if shown.is_empty() {
-        "[none]".into()
-    } else {
-        format!("[{shown}]")
-    }
 }
 
 #[cfg(test)]
@@ -315,9 +218,6 @@ mod tests {
                 .unwrap_err()
                 .contains("'X' is not a TCP flag")
         );
-        assert_eq!(tcpdump_flags(SYN | ACK), "[S.]");
-        assert_eq!(tcpdump_flags(RST | ACK), "[R.]");
-        assert_eq!(flag_names(SYN | ACK), "SYN ACK");
     }
 
     #[test]

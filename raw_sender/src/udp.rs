@@ -20,12 +20,11 @@ use std::ops::Range;
 use byteorder::{BigEndian, ByteOrder};
 
 use crate::Malformed;
-use crate::output::Field;
 
-const SOURCE_PORT: Range<usize> = 0..2;
-const DESTINATION_PORT: Range<usize> = 2..4;
-const LENGTH: Range<usize> = 4..6;
-const CHECKSUM: Range<usize> = 6..8;
+pub const SOURCE_PORT: Range<usize> = 0..2;
+pub const DESTINATION_PORT: Range<usize> = 2..4;
+pub const LENGTH: Range<usize> = 4..6;
+pub const CHECKSUM: Range<usize> = 6..8;
 
 pub const HEADER_LEN: usize = 8;
 /// UDP's number in the IPv4 Protocol field.
@@ -43,7 +42,6 @@ pub struct UdpHeader {
 }
 
 impl UdpHeader {
-    // ANCHOR: build
     /// The header as bytes, every field as it is in `self`.
     pub fn build(&self) -> Vec<u8> {
         let mut header = vec![0u8; HEADER_LEN];
@@ -53,7 +51,6 @@ impl UdpHeader {
         BigEndian::write_u16(&mut header[CHECKSUM], self.checksum);
         header
     }
-    // ANCHOR_END: build
 
     /// The checksum this datagram should carry from `source` to
     /// `destination` with `data` after the header (pseudo-header included).
@@ -94,32 +91,6 @@ impl UdpHeader {
             checksum: BigEndian::read_u16(&datagram[CHECKSUM]),
         };
         Ok((header, &datagram[HEADER_LEN..]))
-    }
-
-    /// Each field with its value, where it starts, and where the RFC
-    /// defines it.
-    pub fn fields(&self) -> Vec<Field> {
-        vec![
-            Field::new(
-                "Source Port",
-                self.source_port,
-                SOURCE_PORT.start,
-                "RFC 768",
-            ),
-            Field::new(
-                "Destination Port",
-                self.destination_port,
-                DESTINATION_PORT.start,
-                "RFC 768",
-            ),
-            Field::new("Length", self.length, LENGTH.start, "RFC 768"),
-            Field::new(
-                "Checksum",
-                format!("0x{:04x}", self.checksum),
-                CHECKSUM.start,
-                "RFC 768",
-            ),
-        ]
     }
 }
 

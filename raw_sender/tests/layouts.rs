@@ -1,13 +1,14 @@
 //! The header layouts checked three ways: build then parse gives back every
 //! field; an independent decoder (etherparse) reads the same fields and
 //! computes the same checksums; the course's Python `struct.pack` layout
-//! gives the same bytes.
+//! gives the same bytes. And bytes that do not add up are refused, each
+//! with its reason.
 
 use std::net::Ipv4Addr;
 use std::process::Command;
 
 use raw_sender::icmp::{self, IcmpEcho};
-use raw_sender::ipv4::Ipv4Header;
+use raw_sender::ipv4::{self, Ipv4Header};
 use raw_sender::packet::{Packet, Transport};
 use raw_sender::tcp::TcpHeader;
 use raw_sender::udp::UdpHeader;
@@ -271,11 +272,55 @@ sys.stdout.write(header.hex())
             "{}",
             String::from_utf8_lossy(&output.stderr)
         );
-        let ours = raw_sender::output::hex(&ip.build());
+        let ours = raw_sender::hex::hex(&ip.build());
         assert_eq!(
             String::from_utf8(output.stdout).unwrap(),
             ours,
             "round {round}"
         );
     }
+}
+
+#[test]
+fn ipv4_refuses_what_does_not_add_up() {
+    // 127.0.0.1 -> 127.0.0.1, protocol 16, id 0x1234, ttl 64, "hello chaos",
+    // as tcpdump -X printed it from lo.
+    let header = [
+        0x45, 0x00, 0x00, 0x1f, 0x12, 0x34, 0x00, 0x00, 0x40, 0x10, 0x6a, 0x99,
+        0x7f, 0x00, 0x00, 0x01, 0x7f, 0x00, 0x00, 0x01,
+    ];
+    let long = [&header[..], b"hello chaos"].concat();
+    assert!(Ipv4Header::parse(&long).is_ok());
+    let cases: Vec<(Vec<u8>, &str)> = vec![
+        (long[..19].to_vec(), "too few"),
+        ([&[0x44], &long[1..]].concat(), "IHL is 4"),
+        ([&[0x4F], &long[1..]].concat(), "IHL says 60"),
+        ([&[0x65], &long[1..]].concat(), "version is 6"),
+        (
+            [&long[..2], &[0x00, 0x40], &long[4..]].concat(),
+            "total length says 64",
+        ),
+        (
+            [&long[..2], &[0x00, 0x10], &long[4..]].concat(),
+            "shorter than",
+        ),
+    ];
+    for (packet, reason) in cases {
+        let error = Ipv4Header::parse(&packet).unwrap_err();
+        assert!(
+            error.to_string().contains(reason),
+            "{error} lacks {reason:?}"
+        );
+    }
+}
+
+#[test]
+fn ipv4_options_longer_than_40_bytes_are_refused() {
+    assert!(ipv4::check_options(&[1; 40]).is_ok());
+    assert!(ipv4::check_options(&[1; 37]).is_ok());
+    assert!(
+        ipv4::check_options(&[1; 41])
+            .unwrap_err()
+            .contains("at most 40")
+    );
 }

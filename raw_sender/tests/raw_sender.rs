@@ -103,6 +103,24 @@ fn dry_run_shows_tcp_fields_and_deliberately_bad_checksums() {
 }
 
 #[test]
+fn a_mistyped_flag_is_refused_on_one_line_with_clap_s_tip() {
+    // clap picks the nearest flag by spelling: --mf for --mff, and for
+    // --tpc whichever of --tcp and --pcap its measure finds closer.
+    for (typo, meant) in [("--mff", "'--mf'"), ("--tpc", "'--")] {
+        let (code, stdout, stderr) = raw_sender(&["--dry-run", typo]);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(stdout.is_empty());
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        let expected = format!(
+            "raw_sender: unexpected argument '{typo}' found (tip: a similar \
+             argument exists: {meant}"
+        );
+        assert!(stderr.starts_with(&expected), "{stderr}");
+        assert!(stderr.trim_end().ends_with("; see --help)"), "{stderr}");
+    }
+}
+
+#[test]
 fn a_packet_over_65535_bytes_is_refused() {
     let dir = testkit::temp_dir("raw_too_big");
     let file = dir.join("data");
@@ -416,6 +434,8 @@ fn flood_sends_exactly_count_packets_with_one_summary_line() {
     );
 }
 
+/// Also the self-check of the raw IPv4 chapter's exercise 3: Wireshark finds
+/// nothing wrong in `raw_sender --pcap FILE`.
 #[test]
 fn wireshark_decodes_our_pcaps_cleanly_and_flags_a_bad_checksum() {
     if !have_tool(

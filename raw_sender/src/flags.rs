@@ -1,0 +1,336 @@
+//! The command line: a flag for every header field (as nping and hping3
+//! name them), clap's refusals turned into one line, and what the transport
+//! and data flags build. The lesson in main.rs reads the IPv4 flags itself.
+
+use std::net::Ipv4Addr;
+use std::path::PathBuf;
+
+use base64::Engine;
+use clap::{ArgGroup, Parser, ValueEnum};
+
+use raw_sender::hex::{hex, unhex};
+use raw_sender::icmp::{self, IcmpEcho};
+use raw_sender::ipv4;
+use raw_sender::packet::{Packet, Transport};
+use raw_sender::tcp::{self, TcpHeader};
+use raw_sender::udp::UdpHeader;
+
+use crate::hints::{self, Failure};
+
+/// Build an IPv4 packet by hand (optionally with a TCP, UDP or ICMP echo
+/// header) and send it on a raw socket, show it, or save it as pcap.
+#[derive(Parser)]
+#[command(
+    version,
+    group(ArgGroup::new("transport").args(["tcp", "udp", "icmp"])),
+    group(ArgGroup::new("ports").args(["tcp", "udp"]).multiple(true)),
+    group(ArgGroup::new("payload").args(["message", "data_hex", "file"])),
+    after_help = "Sending needs CAP_NET_RAW: `sudo ./target/debug/raw_sender ...` or \
+                  `sudo setcap cap_net_raw+ep ./target/debug/raw_sender`; --dry-run and \
+                  --pcap need nothing.\n\
+                  Linux fills in the IP checksum and Total Length of every packet, and the \
+                  ID and source address when they are 0 (raw(7)).\n\
+                  Exit codes: 0 sent, 1 error, 2 bad arguments, 77 no privilege.\n\
+                  Send crafted packets only to hosts you own or are authorised to test."
+)]
+pub struct Args {
+    #[command(flatten)]
+    pub ip: Ipv4Flags,
+    #[command(flatten)]
+    pub data: DataFlags,
+    #[command(flatten)]
+    pub transport: TransportFlags,
+    #[command(flatten)]
+    pub sending: SendingFlags,
+}
+
+/// The IPv4 header's fields (RFC 791 § 3.1).
+#[derive(clap::Args)]
+#[command(next_help_heading = "IPv4 header (RFC 791)")]
+pub struct Ipv4Flags {
+    /// Source address
+    #[arg(long, default_value_t = Ipv4Addr::LOCALHOST)]
+    pub src: Ipv4Addr,
+    /// Destination address
+    #[arg(long, default_value_t = Ipv4Addr::LOCALHOST)]
+    pub dst: Ipv4Addr,
+    /// Type of Service byte, whole (or give --dscp and --ecn)
+    #[arg(long, conflicts_with_all = ["dscp", "ecn"])]
+    pub tos: Option<u8>,
+    /// Differentiated Services code point, 0-63 (RFC 2474)
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=63))]
+    pub dscp: Option<u8>,
+    /// Explicit Congestion Notification, 0-3 (RFC 3168)
+    #[arg(long, value_parser = clap::value_parser!(u8).range(0..=3))]
+    pub ecn: Option<u8>,
+    /// Identification; 0 lets the kernel choose one
+    #[arg(long, default_value_t = 4660)]
+    pub id: u16,
+    /// Time to Live
+    #[arg(long, default_value_t = 64)]
+    pub ttl: u8,
+    /// Protocol number [default: 16 (CHAOS), or 6, 17, 1 with --tcp, --udp, --icmp]
+    #[arg(long)]
+    pub proto: Option<u8>,
+    /// Set the Don't Fragment flag
+    #[arg(long)]
+    pub df: bool,
+    /// Set the More Fragments flag
+    #[arg(long)]
+    pub mf: bool,
+    /// Set the reserved flag bit, "the evil bit" (RFC 3514)
+    #[arg(long)]
+    pub evil: bool,
+    /// Fragment offset in 8-byte units, 0-8191
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u16).range(0..=8191))]
+    pub frag_offset: u16,
+    /// IP options as hex, zero-padded to 32-bit words, at most 40 bytes
+    #[arg(long, value_name = "HEX", value_parser = parse_hex)]
+    pub ip_options: Option<Hex>,
+    /// Put a wrong header checksum in the packet. Linux rewrites it before
+    /// sending, so it shows only in --dry-run and --pcap
+    #[arg(long)]
+    bad_checksum: bool,
+}
+
+/// What the packet carries.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Data")]
+pub struct DataFlags {
+    /// The data, as text (sent exactly as given, no newline added)
+    #[arg(short, long, default_value = "Hello from raw_sender")]
+    message: String,
+    /// The data, as hex bytes, e.g. 48690a
+    #[arg(long, value_name = "HEX", value_parser = parse_hex)]
+    data_hex: Option<Hex>,
+    /// The data, read from a file
+    #[arg(long, value_name = "PATH")]
+    file: Option<PathBuf>,
+    /// Send the data encoded, so no clear text crosses the wire
+    #[arg(long, value_enum)]
+    encode: Option<Encoding>,
+}
+
+/// An optional TCP, UDP or ICMP header after the IPv4 header.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Transport (default: none)")]
+pub struct TransportFlags {
+    /// Add a TCP header (RFC 9293)
+    #[arg(long)]
+    tcp: bool,
+    /// Add a UDP header (RFC 768)
+    #[arg(long)]
+    udp: bool,
+    /// Add an ICMP echo request header (RFC 792)
+    #[arg(long)]
+    icmp: bool,
+    /// TCP/UDP source port [default: 40000]
+    #[arg(long, requires = "ports")]
+    sport: Option<u16>,
+    /// TCP/UDP destination port [default: 12345 for TCP, 54321 for UDP]
+    #[arg(long, requires = "ports")]
+    dport: Option<u16>,
+    /// TCP sequence number [default: 1000]
+    #[arg(long, requires = "tcp")]
+    seq: Option<u32>,
+    /// TCP acknowledgment number [default: 0]
+    #[arg(long, requires = "tcp")]
+    ack: Option<u32>,
+    /// TCP window [default: 64240]
+    #[arg(long, requires = "tcp")]
+    window: Option<u16>,
+    /// TCP urgent pointer [default: 0]
+    #[arg(long, requires = "tcp")]
+    urgent: Option<u16>,
+    /// TCP control bits as letters from FSRPAUEC, e.g. S, SA, PA [default: S]
+    #[arg(long, value_parser = tcp::parse_flags, requires = "tcp")]
+    flags: Option<u8>,
+    /// ICMP echo identifier [default: 1]
+    #[arg(long, requires = "icmp")]
+    icmp_id: Option<u16>,
+    /// ICMP echo sequence number [default: 1]
+    #[arg(long, requires = "icmp")]
+    icmp_seq: Option<u16>,
+    /// Put a wrong TCP/UDP/ICMP checksum in the packet (Linux leaves it)
+    #[arg(long, requires = "transport")]
+    bad_l4_checksum: bool,
+}
+
+/// How many packets, how fast, and whether to send, show or save them.
+#[derive(clap::Args)]
+#[command(next_help_heading = "Sending")]
+pub struct SendingFlags {
+    /// How many packets to send
+    #[arg(short, long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
+    pub count: u64,
+    /// Milliseconds between packets
+    #[arg(
+        short,
+        long,
+        value_name = "MS",
+        default_value_t = 1000,
+        conflicts_with = "flood"
+    )]
+    pub interval: u64,
+    /// No pause between packets and no line per packet (still --count)
+    #[arg(long)]
+    pub flood: bool,
+    /// Print the packet as tcpdump -X would, then field by field; send nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Write the packets to a pcap file (link type raw IPv4); send nothing
+    /// unless --send is given too
+    #[arg(long, value_name = "FILE")]
+    pub pcap: Option<PathBuf>,
+    /// Send even with --dry-run or --pcap
+    #[arg(long)]
+    send: bool,
+}
+
+/// Bytes given as hex on the command line.
+#[derive(Clone, Debug)]
+pub struct Hex(pub Vec<u8>);
+
+fn parse_hex(text: &str) -> Result<Hex, String> {
+    unhex(text).map(Hex)
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Encoding {
+    Hex,
+    Base64,
+}
+
+/// The flags; clap's refusal on one line, then exit status 2 (help and
+/// version print as clap prints them).
+pub fn parse() -> Args {
+    match Args::try_parse() {
+        Ok(args) => args,
+        Err(error) if !error.use_stderr() => error.exit(), // --help, --version
+        Err(error) => {
+            hints::say(&format!("raw_sender: {}", one_line(&error)));
+            std::process::exit(hints::EXIT_USAGE.into())
+        }
+    }
+}
+
+/// clap's message, its first paragraph and its tips ("a similar argument
+/// exists: '--tcp'") on one line.
+fn one_line(error: &clap::Error) -> String {
+    let text = error.to_string();
+    let paragraphs: Vec<String> = text
+        .split("\n\n")
+        .map(|paragraph| {
+            let lines: Vec<&str> = paragraph.lines().map(str::trim).collect();
+            lines.join(" ")
+        })
+        .collect();
+    let message = paragraphs[0].trim_start_matches("error: ");
+    let tips: Vec<&str> = paragraphs[1..]
+        .iter()
+        .filter(|paragraph| paragraph.starts_with("tip: "))
+        .map(String::as_str)
+        .collect();
+    match tips.is_empty() {
+        true => format!("{message} (see --help)"),
+        false => format!("{message} ({}; see --help)", tips.join("; ")),
+    }
+}
+
+impl Args {
+    /// --bad-checksum and --bad-l4-checksum: a checksum made wrong on
+    /// purpose, after the right one is in place.
+    pub fn spoil_checksums(&self, packet: &mut Packet) {
+        if self.ip.bad_checksum {
+            packet.spoil_header_checksum();
+        }
+        if self.transport.bad_l4_checksum {
+            packet.spoil_transport_checksum();
+        }
+    }
+}
+
+impl Ipv4Flags {
+    /// The Type of Service byte: --tos whole, or DSCP (high 6 bits) and ECN.
+    pub fn type_of_service(&self) -> u8 {
+        let (dscp, ecn) = (self.dscp.unwrap_or(0), self.ecn.unwrap_or(0));
+        self.tos.unwrap_or(dscp << 2 | ecn)
+    }
+
+    /// --ip-options, if they fit: IHL counts at most 15 words of header.
+    pub fn options(&self) -> Result<Vec<u8>, Failure> {
+        let options = self.ip_options.clone().map(|Hex(bytes)| bytes);
+        let options = options.unwrap_or_default();
+        ipv4::check_options(&options).map_err(Failure::Usage)?;
+        Ok(options)
+    }
+}
+
+impl TransportFlags {
+    /// The header the flags ask for; its checksum and length come later,
+    /// from the whole packet.
+    pub fn header(&self) -> Transport {
+        let source_port = self.sport.unwrap_or(40000);
+        if self.tcp {
+            Transport::Tcp(TcpHeader {
+                source_port,
+                destination_port: self.dport.unwrap_or(12345),
+                sequence_number: self.seq.unwrap_or(1000),
+                acknowledgment_number: self.ack.unwrap_or(0),
+                flags: self.flags.unwrap_or(tcp::SYN),
+                window: self.window.unwrap_or(64240),
+                checksum: 0,
+                urgent_pointer: self.urgent.unwrap_or(0),
+                options: Vec::new(),
+            })
+        } else if self.udp {
+            Transport::Udp(UdpHeader {
+                source_port,
+                destination_port: self.dport.unwrap_or(54321),
+                length: 0,
+                checksum: 0,
+            })
+        } else if self.icmp {
+            Transport::Icmp(IcmpEcho {
+                icmp_type: icmp::ECHO_REQUEST,
+                code: 0,
+                checksum: 0,
+                identifier: self.icmp_id.unwrap_or(1),
+                sequence_number: self.icmp_seq.unwrap_or(1),
+            })
+        } else {
+            Transport::None
+        }
+    }
+}
+
+impl DataFlags {
+    /// The data: --data-hex, --file or --message, then --encode.
+    pub fn payload(&self) -> Result<Vec<u8>, Failure> {
+        let data = if let Some(Hex(bytes)) = &self.data_hex {
+            bytes.clone()
+        } else if let Some(path) = &self.file {
+            std::fs::read(path).map_err(|error| {
+                let path = path.display();
+                Failure::Usage(format!("cannot read --file {path}: {error}"))
+            })?
+        } else {
+            self.message.as_bytes().to_vec()
+        };
+        Ok(match self.encode {
+            None => data,
+            Some(Encoding::Hex) => hex(&data).into_bytes(),
+            Some(Encoding::Base64) => base64::engine::general_purpose::STANDARD
+                .encode(&data)
+                .into_bytes(),
+        })
+    }
+}
+
+impl SendingFlags {
+    /// Sending is the default; --dry-run and --pcap replace it unless
+    /// --send asks for both.
+    pub fn on_the_wire(&self) -> bool {
+        self.send || (!self.dry_run && self.pcap.is_none())
+    }
+}

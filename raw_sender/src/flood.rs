@@ -1,0 +1,84 @@
+//! --flood: the same packet, as fast as this machine can send it. A socket
+//! and a sendto(2) per packet leave the kernel waiting on system calls, so
+//! here every core gets a sender thread with a raw socket of its own, and
+//! each hands the kernel up to BATCH copies per sendmmsg(2) call: the
+//! kernel's loopback path, not the calls, sets the pace. Still exactly
+//! `count` packets, and one line at the end instead of one per packet.
+
+use std::io::{self, IoSlice, Write};
+use std::net::{Ipv4Addr, SocketAddrV4};
+use std::os::fd::AsRawFd;
+use std::time::Instant;
+
+use nix::sys::socket::{
+    ControlMessage, MsgFlags, MultiHeaders, SockaddrIn, sendmmsg,
+};
+use socket2::{Domain, Protocol, Socket, Type};
+
+use crate::hints::{self, Failure};
+use crate::show;
+
+/// `count` copies of `bytes` to `destination`, then the line that says how
+/// fast they went.
+pub fn send(bytes: &[u8], destination: Ipv4Addr, count: u64) -> Result<(), Failure> {
+    let started = Instant::now();
+    spread(bytes, SocketAddrV4::new(destination, 0), count)?;
+    writeln!(io::stdout(), "{}", show::rate(count, started.elapsed()))?;
+    Ok(())
+}
+
+// ANCHOR: flood
+/// One sender thread per core, `count` shared out among them.
+fn spread(
+    bytes: &[u8],
+    destination: SocketAddrV4,
+    count: u64,
+) -> Result<(), Failure> {
+    let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
+    let threads = (cores as u64).min(count);
+    std::thread::scope(|scope| {
+        let senders: Vec<_> = (0..threads)
+            .map(|n| {
+                let share = count / threads + u64::from(n < count % threads);
+                scope.spawn(move || send_batches(bytes, destination, share))
+            })
+            .collect();
+        senders.into_iter().try_for_each(|sender| {
+            sender.join().expect("a sender thread does not panic")
+        })
+    })
+}
+
+/// `count` copies of the packet on a new raw socket, BATCH per sendmmsg(2).
+fn send_batches(
+    bytes: &[u8],
+    destination: SocketAddrV4,
+    count: u64,
+) -> Result<(), Failure> {
+    const BATCH: usize = 32;
+    // socket(AF_INET, SOCK_RAW, IPPROTO_RAW), one per thread: no locking.
+    let socket = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::from(255)))
+        .map_err(hints::no_raw_socket)?;
+    let packets: Vec<[IoSlice; 1]> =
+        (0..BATCH).map(|_| [IoSlice::new(bytes)]).collect();
+    let addresses = vec![Some(SockaddrIn::from(destination)); BATCH];
+    let mut headers = MultiHeaders::<SockaddrIn>::preallocate(BATCH, None);
+    let no_control: [ControlMessage; 0] = [];
+    let mut left = count;
+    while left > 0 {
+        let batch = left.min(BATCH as u64) as usize;
+        // sendmmsg(2): `batch` datagrams in one system call.
+        let sent = sendmmsg(
+            socket.as_raw_fd(),
+            &mut headers,
+            &packets[..batch],
+            &addresses[..batch],
+            no_control,
+            MsgFlags::empty(),
+        )
+        .map_err(io::Error::from)?;
+        left -= sent.count() as u64;
+    }
+    Ok(())
+}
+// ANCHOR_END: flood

@@ -1,0 +1,63 @@
+//! Failures, each turned into one line on stderr (and a hint where the cause
+//! is known) and an exit code a script can test. Written with `write!`,
+//! never `eprintln!`: a closed stderr must not turn a message into a panic.
+
+use std::io::{self, ErrorKind, Write};
+use std::process::ExitCode;
+
+/// Bad arguments, as clap exits.
+pub const EXIT_USAGE: u8 = 2;
+/// sysexits(3)'s EX_NOPERM: no privilege for a raw socket.
+const EXIT_NO_PERMISSION: u8 = 77;
+
+/// What went wrong, and so which exit code to use.
+pub enum Failure {
+    /// A value out of range, or flags that do not go together.
+    Usage(String),
+    /// No CAP_NET_RAW.
+    NoPermission(io::Error),
+    Io(io::Error),
+}
+
+impl From<io::Error> for Failure {
+    fn from(error: io::Error) -> Failure {
+        Failure::Io(error)
+    }
+}
+
+/// socket(2) failed: EPERM there means the process lacks CAP_NET_RAW.
+pub fn no_raw_socket(error: io::Error) -> Failure {
+    match error.kind() {
+        ErrorKind::PermissionDenied => Failure::NoPermission(error),
+        _ => Failure::Io(error),
+    }
+}
+
+/// A line on stderr, if stderr is still there to take it.
+pub fn say(line: &str) {
+    let _ = writeln!(io::stderr(), "{line}");
+}
+
+/// The failure's line, and its hint, on stderr; the exit code to return.
+pub fn report(failure: Failure) -> ExitCode {
+    match failure {
+        Failure::Usage(message) => {
+            say(&format!("raw_sender: {message}"));
+            ExitCode::from(EXIT_USAGE)
+        }
+        Failure::NoPermission(error) => {
+            say(&format!("raw_sender: cannot open a raw socket: {error}"));
+            say(
+                "  raw sockets need CAP_NET_RAW: run `sudo ./target/debug/raw_sender ...` \
+                 (not `sudo cargo run`: root's PATH has no cargo), or \
+                 `sudo setcap cap_net_raw+ep ./target/debug/raw_sender`, \
+                 or use --dry-run or --pcap FILE to see the packet without sending it",
+            );
+            ExitCode::from(EXIT_NO_PERMISSION)
+        }
+        Failure::Io(error) => {
+            say(&format!("raw_sender: {error}"));
+            ExitCode::FAILURE
+        }
+    }
+}

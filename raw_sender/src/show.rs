@@ -1,0 +1,63 @@
+//! What raw_sender prints and saves: with --dry-run the packet as tcpdump -X
+//! would show it, then field by field; with --pcap a file for tcpdump -r and
+//! Wireshark; and the lines that report sending. No kernel has touched the
+//! bytes of a dry run or a pcap, so they show our own IP checksum too.
+
+use std::fmt::Display;
+use std::io::{self, ErrorKind, Write};
+use std::time::Duration;
+
+use raw_sender::output;
+use raw_sender::packet::Packet;
+
+use crate::flags::SendingFlags;
+use crate::hints::{self, Failure};
+
+/// --pcap FILE: `count` copies of the packet saved; --dry-run: printed.
+pub fn dry_run_and_pcap(
+    sending: &SendingFlags,
+    packet: &Packet,
+    bytes: &[u8],
+) -> Result<(), Failure> {
+    if let Some(path) = &sending.pcap {
+        let packets = vec![bytes.to_vec(); sending.count as usize];
+        std::fs::write(path, output::pcap(&packets)).map_err(|error| {
+            let message = format!("cannot write {}: {error}", path.display());
+            io::Error::new(error.kind(), message)
+        })?;
+        let (count, path) = (sending.count, path.display());
+        hints::say(&format!("wrote {count} packet(s) to {path}"));
+    }
+    if sending.dry_run {
+        let shown = format!(
+            "{}\n{}\n{}",
+            output::summary(packet),
+            output::hex_dump(bytes),
+            output::field_table(packet)
+        );
+        // A reader that stops early (`| head`) is no error.
+        match io::stdout().lock().write_all(shown.as_bytes()) {
+            Err(error) if error.kind() == ErrorKind::BrokenPipe => {}
+            result => result?,
+        }
+    }
+    Ok(())
+}
+
+/// "protocol 16 (CHAOS), id 4660" for the line each sent packet gets.
+pub fn protocol_and_id(packet: &Packet) -> String {
+    let id: &dyn Display = match packet.ip.identification {
+        0 => &"0 (the kernel chooses)",
+        _ => &packet.ip.identification,
+    };
+    let protocol = packet.ip.protocol;
+    let name = output::protocol_name(protocol);
+    format!("protocol {protocol} ({name}), id {id}")
+}
+
+/// The last line: how many, how long, how fast.
+pub fn rate(count: u64, took: Duration) -> String {
+    let seconds = took.as_secs_f64();
+    let per_second = count as f64 / seconds.max(1e-9);
+    format!("{count} packet(s) sent in {seconds:.3} s ({per_second:.0} packets/s)")
+}
