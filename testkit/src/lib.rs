@@ -146,48 +146,84 @@ pub fn run(command: &mut Command) -> Output {
     output
 }
 
-/// Makes `command` run as the unprivileged user `nobody` (via setpriv), with
-/// no capabilities: how a student without sudo runs it.
-pub fn as_nobody(command: &Command) -> Command {
-    // nobody may not be allowed into the checkout (say, under /root): run
-    // the copy of the binary in a folder everyone can read.
+/// `command` made to run as the unprivileged user `nobody` (via setpriv),
+/// with no capabilities: how a student without sudo runs it. It runs a copy
+/// of the binary in a folder everyone can read (nobody may not be allowed
+/// into the checkout, say under /root); the copy goes when this is dropped.
+pub struct AsNobody {
+    command: Command,
+    _binaries: WorldReadable,
+}
+
+impl std::ops::Deref for AsNobody {
+    type Target = Command;
+    fn deref(&self) -> &Command {
+        &self.command
+    }
+}
+
+impl std::ops::DerefMut for AsNobody {
+    fn deref_mut(&mut self) -> &mut Command {
+        &mut self.command
+    }
+}
+
+pub fn as_nobody(command: &Command) -> AsNobody {
     let program = PathBuf::from(command.get_program());
     let name = program.file_name().unwrap().to_str().unwrap();
-    let copy = world_readable_binaries().join("target/debug").join(name);
+    let binaries = WorldReadable::new();
     let mut nobody = Command::new("setpriv");
     nobody
         .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
-        .arg(copy)
+        .arg(binaries.folder().join("target/debug").join(name))
         .args(command.get_args())
-        .current_dir(world_readable_binaries());
-    nobody
+        .current_dir(binaries.folder());
+    AsNobody {
+        command: nobody,
+        _binaries: binaries,
+    }
 }
 
-/// A folder any user can read, holding copies of the workspace's binaries
-/// under `target/debug/` (so `./target/debug/listener` works from it), made
-/// once per test process.
-pub fn world_readable_binaries() -> PathBuf {
-    use std::os::unix::fs::PermissionsExt;
-    static FOLDER: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    FOLDER
-        .get_or_init(|| {
-            let top = std::env::temp_dir()
-                .join(format!("socket-course-bin-{}", std::process::id()));
-            let folder = top.join("target/debug");
-            std::fs::create_dir_all(&folder).unwrap();
-            for name in ["stream_client", "dgram_client", "listener", "raw_sender"] {
-                std::fs::copy(bin(name), folder.join(name)).unwrap();
-            }
-            for dir in [top.as_path(), &top.join("target"), &folder] {
-                std::fs::set_permissions(
-                    dir,
-                    std::fs::Permissions::from_mode(0o755),
-                )
+/// A fresh folder any user can read, holding copies of the workspace's
+/// binaries under `target/debug/` (so `./target/debug/listener` works from
+/// it); removed, copies and all, when dropped.
+pub struct WorldReadable {
+    top: PathBuf,
+}
+
+impl WorldReadable {
+    #[allow(clippy::new_without_default)]
+    pub fn new() -> WorldReadable {
+        use std::os::unix::fs::PermissionsExt;
+        use std::sync::atomic::{AtomicU64, Ordering};
+        static NEXT: AtomicU64 = AtomicU64::new(0);
+        let top = std::env::temp_dir().join(format!(
+            "socket-course-bin-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let folder = top.join("target/debug");
+        std::fs::create_dir_all(&folder).unwrap();
+        for name in ["stream_client", "dgram_client", "listener", "raw_sender"] {
+            std::fs::copy(bin(name), folder.join(name)).unwrap();
+        }
+        for dir in [top.as_path(), &top.join("target"), &folder] {
+            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755))
                 .unwrap();
-            }
-            top
-        })
-        .clone()
+        }
+        WorldReadable { top }
+    }
+
+    /// The folder to run from: it holds `target/debug/`.
+    pub fn folder(&self) -> &std::path::Path {
+        &self.top
+    }
+}
+
+impl Drop for WorldReadable {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.top);
+    }
 }
 
 /// A running child process whose stderr lines and stdout bytes are collected
@@ -367,13 +403,35 @@ pub fn run_with_input(
     proc.finish()
 }
 
-/// A fresh, empty temporary directory for sockets and files of one test.
-pub fn temp_dir(test: &str) -> PathBuf {
+/// A fresh, empty temporary directory for sockets and files of one test,
+/// removed with everything in it when dropped.
+pub struct TempDir(PathBuf);
+
+impl std::ops::Deref for TempDir {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::path::Path> for TempDir {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub fn temp_dir(test: &str) -> TempDir {
     let dir = std::env::temp_dir()
         .join(format!("socket-course-{test}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    dir
+    TempDir(dir)
 }
 
 /// A TCP or UDP port on 127.0.0.1 that nothing is bound to right now.

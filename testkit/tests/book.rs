@@ -164,6 +164,8 @@ fn line_matches(expected: &str, actual: &str) -> bool {
 /// commands enter with nsenter(1).
 struct Namespace {
     holder: Child,
+    /// For commands run as nobody: binaries it may run, gone with the session.
+    binaries: std::sync::OnceLock<testkit::WorldReadable>,
 }
 
 impl Namespace {
@@ -182,7 +184,10 @@ impl Namespace {
             assert!(Instant::now() < deadline, "unshare did not start");
             thread::sleep(Duration::from_millis(5));
         }
-        let namespace = Namespace { holder };
+        let namespace = Namespace {
+            holder,
+            binaries: std::sync::OnceLock::new(),
+        };
         let status = namespace
             .command("ip link set lo up", Mode::Root)
             .status()
@@ -209,7 +214,11 @@ impl Namespace {
         // copy of target/debug everyone can read stands in for it.
         let folder = match mode {
             Mode::Root => repository(),
-            Mode::Nobody => testkit::world_readable_binaries(),
+            Mode::Nobody => self
+                .binaries
+                .get_or_init(testkit::WorldReadable::new)
+                .folder()
+                .to_path_buf(),
         };
         command
             .args(["bash", "-c", &script])
