@@ -157,6 +157,12 @@ const CASES: &[(&str, &[&str], i32, &str)] = &[
     ("listener", &["-w", "later"], 2, "invalid value 'later'"),
     (
         "listener",
+        &["--deadline", "-1"],
+        2,
+        "unexpected argument '-1'",
+    ),
+    (
+        "listener",
         &["--reply"],
         2,
         "a value is required for '--reply <TEXT>'",
