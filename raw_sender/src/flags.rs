@@ -56,13 +56,13 @@ pub struct Ipv4Flags {
     pub dst: Ipv4Addr,
     /// Type of Service byte, whole (or give --dscp and --ecn)
     #[arg(long, conflicts_with_all = ["dscp", "ecn"])]
-    pub tos: Option<u8>,
+    tos: Option<u8>,
     /// Differentiated Services code point, 0-63 (RFC 2474)
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=63))]
-    pub dscp: Option<u8>,
+    dscp: Option<u8>,
     /// Explicit Congestion Notification, 0-3 (RFC 3168)
     #[arg(long, value_parser = clap::value_parser!(u8).range(0..=3))]
-    pub ecn: Option<u8>,
+    ecn: Option<u8>,
     /// Identification; 0 lets the kernel choose one
     #[arg(long, default_value_t = 4660)]
     pub id: u16,
@@ -86,7 +86,7 @@ pub struct Ipv4Flags {
     pub frag_offset: u16,
     /// IP options as hex, zero-padded to 32-bit words, at most 40 bytes
     #[arg(long, value_name = "HEX", value_parser = parse_hex)]
-    pub ip_options: Option<Hex>,
+    ip_options: Option<Hex>,
     /// Put a wrong header checksum in the packet. Linux rewrites it before
     /// sending, so it shows only in --dry-run and --pcap
     #[arg(long)]
@@ -189,7 +189,7 @@ pub struct SendingFlags {
 
 /// Bytes given as hex on the command line.
 #[derive(Clone, Debug)]
-pub struct Hex(pub Vec<u8>);
+struct Hex(Vec<u8>);
 
 fn parse_hex(text: &str) -> Result<Hex, String> {
     unhex(text).map(Hex)

@@ -130,11 +130,10 @@ impl Field {
 /// Each field on a line: offset, name, value, RFC section, under a title
 /// for each header, offsets counted from the start of the packet.
 pub fn field_table(packet: &Packet) -> String {
+    let mut table = String::new();
     let ip_len = packet.ip.header_len();
-    let mut groups = vec![(
-        format!("IPv4 header, bytes 0-{}", ip_len - 1),
-        ipv4_fields(&packet.ip),
-    )];
+    let title = format!("IPv4 header, bytes 0-{}", ip_len - 1);
+    rows(&mut table, &title, 0, ipv4_fields(&packet.ip));
     let transport = match &packet.transport {
         Transport::None => None,
         Transport::Tcp(tcp) => Some(("TCP", tcp_fields(tcp))),
@@ -142,24 +141,10 @@ pub fn field_table(packet: &Packet) -> String {
         Transport::Icmp(icmp) => Some(("ICMP", icmp_fields(icmp))),
     };
     if let Some((name, fields)) = transport {
-        let end = ip_len + packet.transport.header_len() - 1;
-        groups.push((format!("{name} header, bytes {ip_len}-{end}"), fields));
-    }
-    let mut table = String::new();
-    for (index, (title, fields)) in groups.into_iter().enumerate() {
         // The transport header starts where the IPv4 header ends.
-        let base = if index == 0 { 0 } else { ip_len };
-        let _ = writeln!(table, "{title}:");
-        for field in fields {
-            let _ = writeln!(
-                table,
-                "  {:>4}  {:<20} {:<21} {}",
-                base + field.offset,
-                field.name,
-                field.value,
-                field.rfc
-            );
-        }
+        let end = ip_len + packet.transport.header_len() - 1;
+        let title = format!("{name} header, bytes {ip_len}-{end}");
+        rows(&mut table, &title, ip_len, fields);
     }
     let data_start = packet.total_len() - packet.payload.len();
     let _ = writeln!(
@@ -169,6 +154,21 @@ pub fn field_table(packet: &Packet) -> String {
         packet.payload.len()
     );
     table
+}
+
+/// A header's title, then a line per field, `base` bytes into the packet.
+fn rows(table: &mut String, title: &str, base: usize, fields: Vec<Field>) {
+    let _ = writeln!(table, "{title}:");
+    for field in fields {
+        let _ = writeln!(
+            table,
+            "  {:>4}  {:<20} {:<21} {}",
+            base + field.offset,
+            field.name,
+            field.value,
+            field.rfc
+        );
+    }
 }
 
 /// The IPv4 header's fields, RFC 791 § 3.1.
