@@ -82,18 +82,16 @@ impl Kept {
 const MAX_UNIX_DATAGRAM: usize = 16 << 20;
 
 /// Grows `buffer` to fit the next datagram on `socket` (its size, asked with
-/// recv(2)'s MSG_PEEK | MSG_TRUNC), so that none is cut short in silence;
-/// returns the size, or an error for one past MAX_UNIX_DATAGRAM.
-pub fn room_for_next_datagram(
-    socket: &Socket,
-    buffer: &mut Vec<u8>,
-) -> io::Result<usize> {
+/// recv(2)'s MSG_PEEK | MSG_TRUNC), up to MAX_UNIX_DATAGRAM, so that none
+/// is cut short in silence. (Should the question fail, recvfrom(2) will
+/// fail the same way and say so.)
+pub fn make_room(socket: &Socket, buffer: &mut Vec<u8>) {
     let flags = MsgFlags::MSG_PEEK | MsgFlags::MSG_TRUNC;
-    let size = recv(socket.as_raw_fd(), &mut [], flags)?;
-    if size > buffer.len() && size <= MAX_UNIX_DATAGRAM {
-        buffer.resize(size, 0);
+    if let Ok(size) = recv(socket.as_raw_fd(), &mut [], flags)
+        && size > buffer.len()
+    {
+        buffer.resize(size.min(MAX_UNIX_DATAGRAM), 0);
     }
-    Ok(size)
 }
 
 #[derive(Default)]

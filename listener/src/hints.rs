@@ -127,7 +127,14 @@ pub fn print(datagram: &[u8]) -> io::Result<()> {
     })
 }
 
-/// recvfrom(2) failed: a line, and on to the next datagram.
+/// What recvfrom(2) returned, or after a line for its error, nothing: the
+/// listener goes on to the next datagram.
+pub fn received<T>(received: nix::Result<T>) -> Option<T> {
+    received.map_err(|errno| cannot_receive(errno.into())).ok()
+}
+
+/// Receiving failed: a line, and a pause so that an error that repeats
+/// cannot spin.
 pub fn cannot_receive(error: io::Error) {
     if error.kind() != ErrorKind::Interrupted {
         say(&format!("listener: recvfrom failed: {error}"));

@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use address::describe;
 use nix::sys::socket::{MsgFlags, SockaddrStorage, recvfrom, sendto};
-use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+use socket2::{Socket, Type};
 
 use flags::{Args, Reply};
 use gather::Kept;
@@ -46,7 +46,7 @@ fn main() -> ExitCode {
 
 fn listen(args: &Args) -> io::Result<()> {
     if let Some(protocol) = args.raw {
-        return listen_raw(args, protocol);
+        return raw::listen(args, protocol); // --raw: raw.rs
     }
     let reply = flags::reply(args)?;
     let served = match args.udp {
@@ -68,9 +68,8 @@ fn serve_stream(args: &Args, reply: &Reply) -> io::Result<()> {
         socket.set_reuse_address(true)?;
     }
     // bind(2): claim the address and port.
-    socket
-        .bind(&address)
-        .map_err(hints::cannot_bind(&address))?;
+    let bound = socket.bind(&address);
+    bound.map_err(hints::cannot_bind(&address))?;
     // listen(2): from now on the kernel completes handshakes for us; up to
     // 1024 connections wait in its queue (the backlog) until we accept them.
     socket.listen(1024)?;
@@ -161,30 +160,21 @@ fn serve_datagrams(args: &Args, reply: &[u8]) -> io::Result<()> {
     }
     // bind(2): claim the address and port. There is no listen or accept:
     // every datagram arrives on this one socket, each naming its sender.
-    socket
-        .bind(&address)
-        .map_err(hints::cannot_bind(&address))?;
+    let bound = socket.bind(&address);
+    bound.map_err(hints::cannot_bind(&address))?;
     hints::listening(&socket, args)?;
     shutdown::on_signal(args, "datagrams", &socket)?;
     let mut datagram = vec![0u8; flags::MAX_DATAGRAM];
     loop {
-        // An AF_UNIX datagram may be larger than any UDP one: make room.
-        if address.is_unix()
-            && let Err(error) =
-                gather::room_for_next_datagram(&socket, &mut datagram)
-        {
-            hints::cannot_receive(error);
-            continue;
+        if address.is_unix() {
+            gather::make_room(&socket, &mut datagram); // AF_UNIX ones may be larger
         }
         // recvfrom(2): the next datagram, and who sent it.
-        let (len, sender) =
-            match recvfrom::<SockaddrStorage>(socket.as_raw_fd(), &mut datagram) {
-                Ok(received) => received,
-                Err(errno) => {
-                    hints::cannot_receive(errno.into());
-                    continue;
-                }
-            };
+        let received =
+            recvfrom::<SockaddrStorage>(socket.as_raw_fd(), &mut datagram);
+        let Some((len, sender)) = hints::received(received) else {
+            continue; // an error gets its line, and we wait for the next
+        };
         let _busy = shutdown::Busy::start();
         shutdown::count_datagram(len);
         let printed = hints::print(&datagram[..len]);
@@ -204,26 +194,3 @@ fn serve_datagrams(args: &Args, reply: &[u8]) -> io::Result<()> {
     }
 }
 // ANCHOR_END: datagram
-
-// ANCHOR: listen_raw
-fn listen_raw(args: &Args, protocol: u8) -> io::Result<()> {
-    let address = args.raw_address()?;
-    // socket(AF_INET, SOCK_RAW, protocol); see raw(7). Each packet of that
-    // protocol arrives whole, IPv4 header first. (IPPROTO_RAW, 255, can only
-    // send: that is why raw_sender uses it and we cannot.)
-    let socket = Socket::new(
-        Domain::IPV4,
-        Type::RAW,
-        Some(Protocol::from(i32::from(protocol))),
-    )
-    .map_err(hints::no_raw_socket)?;
-    // bind(2) to an address: only packets sent to it arrive.
-    socket.bind(&SockAddr::from(address))?;
-    shutdown::on_signal(args, "packets", &socket)?;
-    say(&format!(
-        "listening on {} (raw, protocol {protocol})",
-        address.ip()
-    ));
-    raw::serve(&socket, args.count, args.decode)
-}
-// ANCHOR_END: listen_raw

@@ -1,6 +1,6 @@
-//! Raw receive: a SOCK_RAW socket for one IP protocol number hands us each
-//! packet of that protocol whole, IPv4 header included. Each one is read
-//! with raw_sender's layouts, shown field by field, and checked.
+//! Raw receive (--raw): a SOCK_RAW socket for one IP protocol number hands
+//! us each packet of that protocol whole, IPv4 header included. Each one is
+//! read with raw_sender's layouts, shown field by field, and checked.
 
 use std::io::{self, Read, Write};
 
@@ -10,7 +10,11 @@ use raw_sender::hex::{hex, unhex};
 use raw_sender::output;
 use raw_sender::packet::{Packet, Transport};
 
-use socket2::Socket;
+use socket2::{Domain, Protocol, SockAddr, Socket, Type};
+
+use crate::flags::Args;
+use crate::hints::{self, say};
+use crate::shutdown;
 
 /// How to undo raw_sender's --encode before showing the payload.
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -19,8 +23,26 @@ pub enum Decoding {
     Base64,
 }
 
+// ANCHOR: listen
+pub fn listen(args: &Args, protocol: u8) -> io::Result<()> {
+    let address = args.raw_address()?;
+    // socket(AF_INET, SOCK_RAW, protocol); see raw(7). Each packet of that
+    // protocol arrives whole, IPv4 header first. (IPPROTO_RAW, 255, can only
+    // send: that is why raw_sender uses it and we cannot.)
+    let protocol_number = Protocol::from(i32::from(protocol));
+    let socket = Socket::new(Domain::IPV4, Type::RAW, Some(protocol_number))
+        .map_err(hints::no_raw_socket)?;
+    // bind(2) to an address: only packets sent to it arrive.
+    socket.bind(&SockAddr::from(address))?;
+    shutdown::on_signal(args, "packets", &socket)?;
+    let ip = address.ip();
+    say(&format!("listening on {ip} (raw, protocol {protocol})"));
+    serve(&socket, args.count, args.decode)
+}
+// ANCHOR_END: listen
+
 // ANCHOR: serve
-pub fn serve(
+fn serve(
     socket: &Socket,
     count: Option<u64>,
     decoding: Option<Decoding>,
