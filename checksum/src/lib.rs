@@ -1,112 +1,116 @@
 //! The Internet checksum (RFC 1071): the 16-bit one's complement of the one's
-//! complement sum of the data, taken as 16-bit big-endian words.
+//! complement sum of the data, taken as 16-bit big-endian words. IPv4 sums its
+//! header with it, ICMP its whole message, TCP and UDP a pseudo-header and the
+//! segment.
 //!
-//! IPv4 uses it over its header, TCP and UDP over a pseudo-header plus the
-//! segment, ICMP over the whole message. Its tests work the RFC's own
-//! example and a real IPv4 header:
+//! Read this file top to bottom: the RFC's own loop (§ 4.1), the checksum and
+//! its check (§ 1), a sum fed in pieces, the pseudo-header. Then run the tests,
+//! which work the RFC's example (§ 3) and a real IPv4 header:
 //!
 //! ```text
 //! cargo test -p checksum
 //! ```
 //!
-//! Two sums live here: `textbook.rs`, the RFC's loop word by word, to learn
-//! from and to test against; and `fast.rs`, the same sum with the RFC's own
-//! speed-ups, which everything below uses.
-//!
-//! The only `unsafe` in the workspace is in `fast.rs`: the call of the
-//! AVX2 build of the sum, after checking that the processor has AVX2.
-#![deny(unsafe_code)]
+//! `fast.rs` computes the same sum several times faster, with the techniques
+//! of RFC 1071 § 2; its tests hold it equal to the loop below.
+#![deny(unsafe_code)] // but for one call in fast.rs, which says why
 
 pub mod fast;
-pub mod textbook;
 
 use std::net::Ipv4Addr;
 
+// ANCHOR: sum
+/// The 16-bit one's complement sum of `data`, as RFC 1071 § 4.1 computes it
+/// in C: add the data as 16-bit big-endian words in a wide total, where the
+/// carries out of bit 15 pile up, then fold them back in at the bottom.
+pub fn ones_complement_sum(data: &[u8]) -> u16 {
+    // A u64 takes 2^48 words of 0xFFFF (512 TiB) before it could overflow.
+    let mut sum: u64 = 0;
+    let mut words = data.chunks_exact(2);
+    for word in &mut words {
+        sum += u64::from(u16::from_be_bytes([word[0], word[1]]));
+    }
+    // An odd last byte Z is the word [Z,0]: RFC 1071 § 1, sum [2].
+    if let [last] = words.remainder() {
+        sum += u64::from(u16::from_be_bytes([*last, 0]));
+    }
+    // § 1: "any overflows from the most significant bits are added into the
+    // least significant bits" (the end-around carry). Adding may carry
+    // again, so fold until nothing is left above bit 15.
+    while sum >> 16 != 0 {
+        sum = (sum & 0xFFFF) + (sum >> 16);
+    }
+    sum as u16
+}
+// ANCHOR_END: sum
+
 // ANCHOR: checksum
-/// The Internet checksum of `data`, ready to be written big-endian into a
-/// header's checksum field (with that field zero while summing).
-///
-/// RFC 1071 § 1:
+/// The checksum of `data`, to be written big-endian into the checksum field,
+/// which is zero while summing. RFC 1071 § 1:
 /// > To generate a checksum, the checksum field itself is cleared, the 16-bit
 /// > 1's complement sum is computed over the octets concerned, and the 1's
 /// > complement of this sum is placed in the checksum field.
-#[inline]
+#[inline] // into other crates: a call costs as much as a 20-byte sum
 pub fn checksum(data: &[u8]) -> u16 {
-    let mut sum = Checksum::new();
-    sum.add(data);
-    sum.finish()
+    // The sum above, computed eight bytes at a time (fast.rs).
+    !fast::ones_complement_sum(data)
+}
+
+/// True when `data` already holds its own checksum. RFC 1071 § 1:
+/// > To check a checksum, the 1's complement sum is computed over the same
+/// > set of octets, including the checksum field. If the result is all 1
+/// > bits (-0 in 1's complement arithmetic), the check succeeds.
+pub fn verify(data: &[u8]) -> bool {
+    fast::ones_complement_sum(data) == 0xFFFF
 }
 // ANCHOR_END: checksum
 
-/// True when `data` already holds its own checksum: RFC 1071 § 1, "If the
-/// result is all 1 bits, the check succeeds".
-pub fn verify(data: &[u8]) -> bool {
-    let mut sum = Checksum::new();
-    sum.add(data);
-    sum.sum() == 0xFFFF
-}
-
-// ANCHOR: accumulator
-/// A running one's complement sum that can be fed in pieces.
-///
-/// The pieces may have any length: an odd-length piece leaves its last byte
-/// waiting to be paired with the first byte of the next piece, so the result
-/// is the same however the data is split.
+// ANCHOR: pieces
+/// A sum fed in pieces, so that a header and its data are summed where they
+/// lie, with no copy into one buffer. RFC 1071 § 2 (A):
+/// > As long as the even/odd assignment of bytes is respected, the sum can be
+/// > done in any order, and it can be arbitrarily split into groups.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Checksum {
-    /// The sum so far, always folded into 16 bits.
+    /// The sum so far, folded to 16 bits.
     sum: u16,
-    /// The high byte of a word whose low byte has not arrived yet.
-    pending: Option<u8>,
+    /// An odd count of bytes so far: the next piece starts mid-word.
+    odd: bool,
 }
 
 impl Checksum {
     /// An empty sum (zero).
-    #[inline]
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// Adds `data` to the sum, continuing where the previous piece ended.
-    #[inline]
-    pub fn add(&mut self, mut data: &[u8]) -> &mut Self {
-        if let (Some(high), [low, rest @ ..]) = (self.pending, data) {
-            self.add_word(u16::from_be_bytes([high, *low]));
-            self.pending = None;
-            data = rest;
+    /// Adds `data`, continuing where the previous piece ended.
+    pub fn add(&mut self, data: &[u8]) -> &mut Self {
+        let mut sum = fast::ones_complement_sum(data);
+        if self.odd {
+            // A piece that starts mid-word is summed as if it started a
+            // word, then its sum is byte-swapped: § 2 (B), Byte Order
+            // Independence, put to work on a piece's alignment.
+            sum = sum.swap_bytes();
         }
-        let (even, odd) = data.split_at(data.len() & !1);
-        self.sum = textbook::add(self.sum, fast::ones_complement_sum(even));
-        if let [last] = odd {
-            self.pending = Some(*last);
-        }
+        // One's complement addition: a carry out of bit 15 comes back in.
+        let (total, carry) = self.sum.overflowing_add(sum);
+        self.sum = total + u16::from(carry);
+        self.odd ^= data.len() % 2 == 1;
         self
     }
 
-    /// One 16-bit word, with the end-around carry of one's complement
-    /// addition: a carry out of bit 15 is added back in at bit 0.
-    fn add_word(&mut self, word: u16) {
-        self.sum = textbook::add(self.sum, word);
-    }
-
-    /// The one's complement sum of everything added. RFC 1071 § 4.1: an odd
-    /// final byte is padded with a zero byte on its right.
-    #[inline]
+    /// The one's complement sum of everything added.
     pub fn sum(&self) -> u16 {
-        let mut total = *self;
-        if let Some(high) = total.pending.take() {
-            total.add_word(u16::from_be_bytes([high, 0]));
-        }
-        total.sum
+        self.sum
     }
 
     /// The checksum: the one's complement (bitwise NOT) of the sum.
-    #[inline]
     pub fn finish(&self) -> u16 {
-        !self.sum()
+        !self.sum
     }
 }
-// ANCHOR_END: accumulator
+// ANCHOR_END: pieces
 
 // ANCHOR: pseudo_header
 /// The 12-byte IPv4 pseudo-header that TCP (RFC 9293 § 3.1) and UDP
@@ -175,7 +179,7 @@ mod tests {
     }
 
     /// xorshift64: a few lines of deterministic pseudo-random bytes.
-    fn random_bytes(len: usize, mut seed: u64) -> Vec<u8> {
+    pub(crate) fn random_bytes(len: usize, mut seed: u64) -> Vec<u8> {
         (0..len)
             .map(|_| {
                 seed ^= seed << 13;
@@ -189,6 +193,7 @@ mod tests {
     #[test]
     fn rfc1071_section3_example() {
         let data = [0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7];
+        assert_eq!(ones_complement_sum(&data), 0xddf2);
         let mut sum = Checksum::new();
         sum.add(&data);
         assert_eq!(sum.sum(), 0xddf2);
@@ -204,13 +209,16 @@ mod tests {
             0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7,
         ];
         assert!(verify(&header));
+        assert_eq!(ones_complement_sum(&header), 0xFFFF);
         header[10..12].fill(0);
         assert_eq!(checksum(&header), 0xb861);
+        assert_eq!(!ones_complement_sum(&header), 0xb861);
         assert!(!verify(&header));
     }
 
     #[test]
     fn empty_input_sums_to_zero() {
+        assert_eq!(ones_complement_sum(&[]), 0);
         assert_eq!(Checksum::new().sum(), 0);
         assert_eq!(checksum(&[]), 0xFFFF);
     }
@@ -222,6 +230,22 @@ mod tests {
         for len in (1..200).step_by(2) {
             let data = random_bytes(len, len as u64);
             assert_eq!(checksum(&data), wide_reference(&data), "length {len}");
+            assert_eq!(!ones_complement_sum(&data), wide_reference(&data));
+        }
+    }
+
+    #[test]
+    fn byte_swapped_words_give_the_byte_swapped_sum() {
+        // RFC 1071 § 2 (B), on which fast.rs and `Checksum::add` rely.
+        for (len, seed) in [(2, 11), (40, 12), (1500, 13), (65_536, 14)] {
+            let data = random_bytes(len, seed);
+            let swapped: Vec<u8> =
+                data.chunks(2).flat_map(|word| [word[1], word[0]]).collect();
+            assert_eq!(
+                ones_complement_sum(&swapped),
+                ones_complement_sum(&data).swap_bytes(),
+                "length {len}"
+            );
         }
     }
 
@@ -247,6 +271,18 @@ mod tests {
         }
         assert_eq!(sum.finish(), checksum(&data));
         assert_eq!(sum.finish(), wide_reference(&data));
+        // Pieces of every small length, odd and even, in turn.
+        let mut sum = Checksum::new();
+        let mut rest = &data[..];
+        for len in 1.. {
+            let (piece, after) = rest.split_at(len.min(rest.len()));
+            sum.add(piece);
+            rest = after;
+            if rest.is_empty() {
+                break;
+            }
+        }
+        assert_eq!(sum.finish(), wide_reference(&data));
     }
 
     #[test]
@@ -255,53 +291,10 @@ mod tests {
         for len in [128 * 1024 + 1, 4 << 20, (4 << 20) + 1] {
             let data = vec![0xFF; len];
             assert_eq!(checksum(&data), wide_reference(&data), "length {len}");
+            assert_eq!(!ones_complement_sum(&data), wide_reference(&data));
         }
         let data = random_bytes(3 << 20, 8);
         assert_eq!(checksum(&data), wide_reference(&data));
-    }
-
-    #[test]
-    fn fast_equals_textbook_at_every_length_and_alignment() {
-        let data = random_bytes(70_000, 10);
-        let ones = vec![0xFF; 70_000];
-        for len in 0..2_000 {
-            assert_eq!(
-                fast::ones_complement_sum(&ones[..len]),
-                textbook::ones_complement_sum(&ones[..len]),
-                "all ones, length {len}"
-            );
-            for start in [0, 1, 3, 7] {
-                let slice = &data[start..start + len];
-                assert_eq!(
-                    fast::ones_complement_sum(slice),
-                    textbook::ones_complement_sum(slice),
-                    "length {len}, start {start}"
-                );
-            }
-        }
-        for len in (2_000..70_000).step_by(997) {
-            let slice = &data[1..len];
-            assert_eq!(
-                fast::ones_complement_sum(slice),
-                textbook::ones_complement_sum(slice)
-            );
-        }
-    }
-
-    #[test]
-    fn fast_equals_textbook_on_several_mib_and_all_ones() {
-        for len in [(1 << 20) + 3, 5 << 20] {
-            let ones = vec![0xFF; len];
-            assert_eq!(
-                fast::ones_complement_sum(&ones),
-                textbook::ones_complement_sum(&ones)
-            );
-            let data = random_bytes(len, len as u64);
-            assert_eq!(
-                fast::ones_complement_sum(&data),
-                textbook::ones_complement_sum(&data)
-            );
-        }
     }
 
     #[test]
