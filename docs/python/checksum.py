@@ -5,11 +5,12 @@ import sys
 
 def internet_checksum(data):
     if len(data) % 2:
-        data += b"\x00"  # an odd last byte is padded on the right
+        data += b"\x00"  # an odd last byte Z is the word [Z,0]
     total = 0
     for i in range(0, len(data), 2):
         total += (data[i] << 8) | data[i + 1]  # 16-bit big-endian words
-        total = (total & 0xFFFF) + (total >> 16)  # end-around carry
+    while total >> 16:
+        total = (total & 0xFFFF) + (total >> 16)  # end-around carries
     return total, ~total & 0xFFFF
 
 
