@@ -41,7 +41,6 @@ pub fn listen(args: &Args, protocol: u8) -> io::Result<()> {
 }
 // ANCHOR_END: listen
 
-// ANCHOR: serve
 fn serve(
     socket: &Socket,
     count: Option<u64>,
@@ -65,7 +64,6 @@ fn serve(
     }
     Ok(())
 }
-// ANCHOR_END: serve
 
 /// A packet's summary line, its fields, its payload, and the checks.
 fn describe(packet: &Packet, received: usize, decoding: Option<Decoding>) -> String {
@@ -89,7 +87,6 @@ fn malformed(bytes: &[u8], why: &Malformed) -> String {
     )
 }
 
-// ANCHOR: checks
 /// What a packet checker (Wireshark, say) would complain about.
 fn checks(packet: &Packet, received: usize) -> Vec<String> {
     let mut checks = Vec::new();
@@ -173,7 +170,6 @@ fn options(options: &[u8]) -> String {
         ),
     }
 }
-// ANCHOR_END: checks
 
 /// The payload as text when it is printable, else as hex; decoded first
 /// when asked.
