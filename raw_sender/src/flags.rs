@@ -2,15 +2,17 @@
 //! name them), clap's refusals turned into one line, and what the transport
 //! and data flags build. The lesson in main.rs reads the IPv4 flags itself.
 
+use std::fs::File;
+use std::io::{self, Read};
 use std::net::Ipv4Addr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use clap::{ArgGroup, Parser, ValueEnum};
 
 use raw_sender::hex::{hex, unhex};
 use raw_sender::icmp::{self, IcmpEcho};
-use raw_sender::ipv4;
+use raw_sender::ipv4::{self, Ipv4Header};
 use raw_sender::packet::{Packet, Transport};
 use raw_sender::tcp::{self, TcpHeader};
 use raw_sender::udp::UdpHeader;
@@ -305,15 +307,20 @@ impl TransportFlags {
 }
 
 impl DataFlags {
-    /// The data: --data-hex, --file or --message, then --encode.
-    pub fn payload(&self) -> Result<Vec<u8>, Failure> {
+    /// The data: --data-hex, --file or --message, then --encode. A packet
+    /// has room for 65535 bytes (Total Length has 16 bits), the headers
+    /// included; --file is read no further than that.
+    pub fn payload(
+        &self,
+        ip: &Ipv4Header,
+        transport: &Transport,
+    ) -> Result<Vec<u8>, Failure> {
+        let headers_len = ip.header_len() + transport.header_len();
+        let room = usize::from(u16::MAX).saturating_sub(headers_len);
         let data = if let Some(Hex(bytes)) = &self.data_hex {
             bytes.clone()
         } else if let Some(path) = &self.file {
-            std::fs::read(path).map_err(|error| {
-                let path = path.display();
-                Failure::Usage(format!("cannot read --file {path}: {error}"))
-            })?
+            read_file(path, room)?
         } else {
             self.message.as_bytes().to_vec()
         };
@@ -325,6 +332,30 @@ impl DataFlags {
                 .into_bytes(),
         })
     }
+}
+
+/// --file PATH, at most `room` bytes of it: /dev/zero, a pipe or a large
+/// file would otherwise be read whole into memory, only to be refused.
+fn read_file(path: &Path, room: usize) -> Result<Vec<u8>, Failure> {
+    let path_shown = path.display();
+    let cannot = |error: io::Error| {
+        Failure::Usage(format!("cannot read --file {path_shown}: {error}"))
+    };
+    let file = File::open(path).map_err(cannot)?;
+    let mut data = Vec::new();
+    // One byte past the room tells a file that fits from one that does not.
+    file.take(room as u64 + 1)
+        .read_to_end(&mut data)
+        .map_err(cannot)?;
+    if data.len() > room {
+        return Err(Failure::Usage(format!(
+            "--file {path_shown} holds more than the {room} bytes of data this \
+             packet has room for (Total Length, 16 bits, counts at most 65535 \
+             bytes, headers included): send a part, e.g. \
+             `head -c {room} {path_shown} > part` and --file part"
+        )));
+    }
+    Ok(data)
 }
 
 impl SendingFlags {

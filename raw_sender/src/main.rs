@@ -66,13 +66,14 @@ fn run(args: &Args) -> Result<(), Failure> {
         destination: ip.dst,
         options: ip.options()?,
     };
-    let payload = args.data.payload()?;
+    // Total Length has 16 bits: no IPv4 datagram is longer than 65535 bytes.
+    // --file is read no further; -m, --data-hex and --encode are checked.
+    let payload = args.data.payload(&header, &transport)?;
     let mut packet = Packet {
         ip: header,
         transport,
         payload,
     };
-    // Total Length has 16 bits: no IPv4 datagram is longer than 65535 bytes.
     packet.check_total_len().map_err(Failure::Usage)?;
     // The lengths, then the checksums over them, from the inside out.
     packet.fill_in();

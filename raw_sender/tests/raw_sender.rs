@@ -122,20 +122,76 @@ fn a_mistyped_flag_is_refused_on_one_line_with_clap_s_tip() {
 
 #[test]
 fn a_packet_over_65535_bytes_is_refused() {
-    let dir = testkit::temp_dir("raw_too_big");
-    let file = dir.join("data");
-    std::fs::write(&file, vec![b'x'; 65_535 - 20 + 1]).unwrap();
-    let (code, _, stderr) =
-        raw_sender(&["--dry-run", "--file", file.to_str().unwrap()]);
+    let text = "x".repeat(65_535 - 20 + 1);
+    let (code, _, stderr) = raw_sender(&["--dry-run", "-m", &text]);
     assert_eq!(code, 2);
     assert!(
         stderr.contains("the packet would be 65536 bytes"),
         "{stderr}"
     );
+    let dir = testkit::temp_dir("raw_too_big");
+    let file = dir.join("data");
+    let file_name = file.to_str().unwrap();
+    std::fs::write(&file, vec![b'x'; 65_535 - 20 + 1]).unwrap();
+    let (code, _, stderr) = raw_sender(&["--dry-run", "--file", file_name]);
+    assert_eq!(code, 2);
+    let expected = format!("--file {file_name} holds more than the 65515 bytes");
+    assert!(stderr.contains(&expected), "{stderr}");
     std::fs::write(&file, vec![b'x'; 65_535 - 20]).unwrap();
-    let (code, _, stderr) =
-        raw_sender(&["--dry-run", "--file", file.to_str().unwrap()]);
+    let (code, _, stderr) = raw_sender(&["--dry-run", "--file", file_name]);
     assert_eq!(code, 0, "{stderr}");
+    // A TCP header takes 20 of the 65535 bytes too.
+    let (code, _, stderr) = raw_sender(&["--dry-run", "--tcp", "--file", file_name]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("more than the 65495 bytes"), "{stderr}");
+}
+
+/// raw_sender run with at most 256 MiB of address space: a read that
+/// grows without bound fails there at once instead of filling the machine.
+fn raw_sender_in_256_mib(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
+    let mut limited = Command::new("sh");
+    limited
+        .args(["-c", "ulimit -v 262144 && exec \"$0\" \"$@\""])
+        .arg(testkit::bin("raw_sender"))
+        .args(args);
+    let (status, stdout, stderr) = run_with_input(&mut limited, stdin);
+    (
+        status.code().unwrap_or(-1),
+        String::from_utf8(stdout).unwrap(),
+        stderr,
+    )
+}
+
+#[test]
+fn a_file_that_never_ends_is_read_only_as_far_as_a_packet_can_carry() {
+    for (args, room) in [
+        (&["--dry-run", "--file", "/dev/zero"][..], 65_515),
+        (&["--dry-run", "--udp", "--file", "/dev/zero"][..], 65_507),
+    ] {
+        let (code, stdout, stderr) = raw_sender_in_256_mib(args, b"");
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert!(stdout.is_empty());
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        for words in [
+            format!("raw_sender: --file /dev/zero holds more than the {room} bytes"),
+            "Total Length, 16 bits, counts at most 65535 bytes".to_string(),
+            format!("`head -c {room} /dev/zero > part` and --file part"),
+        ] {
+            assert!(stderr.contains(&words), "{words:?} missing: {stderr}");
+        }
+    }
+    // Standard input, as a file, is read no further either.
+    let endless = vec![b'y'; 1 << 20];
+    let args = ["--dry-run", "--file", "/dev/stdin"];
+    let (code, _, stderr) = raw_sender_in_256_mib(&args, &endless);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("holds more than the 65515 bytes"),
+        "{stderr}"
+    );
+    let (code, stdout, stderr) = raw_sender_in_256_mib(&args, b"short");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("....short"), "{stdout}");
 }
 
 #[test]
