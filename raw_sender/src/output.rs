@@ -5,7 +5,8 @@
 //! this file shows them.
 
 use std::fmt::{Display, Write as _};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::io::{self, Write};
+use std::time::Duration;
 
 use byteorder::{ByteOrder, LittleEndian};
 
@@ -373,30 +374,34 @@ pub fn hex_dump(bytes: &[u8]) -> String {
 /// LINKTYPE_IPV4: each record is a raw IPv4 packet, no link-layer header.
 const LINKTYPE_IPV4: u32 = 228;
 
-/// A pcap file (the classic libpcap format, little-endian) holding
-/// `packets`, time-stamped now.
-pub fn pcap(packets: &[Vec<u8>]) -> Vec<u8> {
-    let mut file = vec![0u8; 24];
-    LittleEndian::write_u32(&mut file[0..4], 0xa1b2_c3d4); // magic: microseconds
-    LittleEndian::write_u16(&mut file[4..6], 2); // version 2.4
-    LittleEndian::write_u16(&mut file[6..8], 4);
+/// The 24 bytes that open a pcap file (the classic libpcap format,
+/// little-endian). Records follow, one per packet, each written as it
+/// comes: a file of any length takes no more memory than one packet.
+pub fn write_pcap_header(file: &mut impl Write) -> io::Result<()> {
+    let mut header = [0u8; 24];
+    LittleEndian::write_u32(&mut header[0..4], 0xa1b2_c3d4); // magic: microseconds
+    LittleEndian::write_u16(&mut header[4..6], 2); // version 2.4
+    LittleEndian::write_u16(&mut header[6..8], 4);
     // 8..16: time zone and accuracy, both zero.
-    LittleEndian::write_u32(&mut file[16..20], 65_535); // snapshot length
-    LittleEndian::write_u32(&mut file[20..24], LINKTYPE_IPV4);
+    LittleEndian::write_u32(&mut header[16..20], 65_535); // snapshot length
+    LittleEndian::write_u32(&mut header[20..24], LINKTYPE_IPV4);
+    file.write_all(&header)
+}
 
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or_default();
-    for packet in packets {
-        let mut record = [0u8; 16];
-        LittleEndian::write_u32(&mut record[0..4], now.as_secs() as u32);
-        LittleEndian::write_u32(&mut record[4..8], now.subsec_micros());
-        LittleEndian::write_u32(&mut record[8..12], packet.len() as u32); // captured
-        LittleEndian::write_u32(&mut record[12..16], packet.len() as u32); // on the wire
-        file.extend_from_slice(&record);
-        file.extend_from_slice(packet);
-    }
-    file
+/// One pcap record: 16 bytes that say when (`time` since the Unix epoch)
+/// and how long, then the packet itself.
+pub fn write_pcap_record(
+    file: &mut impl Write,
+    packet: &[u8],
+    time: Duration,
+) -> io::Result<()> {
+    let mut record = [0u8; 16];
+    LittleEndian::write_u32(&mut record[0..4], time.as_secs() as u32);
+    LittleEndian::write_u32(&mut record[4..8], time.subsec_micros());
+    LittleEndian::write_u32(&mut record[8..12], packet.len() as u32); // captured
+    LittleEndian::write_u32(&mut record[12..16], packet.len() as u32); // on the wire
+    file.write_all(&record)?;
+    file.write_all(packet)
 }
 
 #[cfg(test)]
@@ -438,7 +443,11 @@ mod tests {
 
     #[test]
     fn pcap_has_the_classic_header_and_one_record_per_packet() {
-        let file = pcap(&[vec![0x45; 20], vec![0x45; 31]]);
+        let mut file = Vec::new();
+        write_pcap_header(&mut file).unwrap();
+        for packet in [vec![0x45; 20], vec![0x45; 31]] {
+            write_pcap_record(&mut file, &packet, Duration::ZERO).unwrap();
+        }
         assert_eq!(&file[0..4], &[0xd4, 0xc3, 0xb2, 0xa1]);
         assert_eq!(LittleEndian::read_u32(&file[20..24]), 228);
         assert_eq!(file.len(), 24 + 16 + 20 + 16 + 31);

@@ -4,8 +4,10 @@
 //! bytes of a dry run or a pcap, so they show our own IP checksum too.
 
 use std::fmt::Display;
-use std::io::{self, ErrorKind, Write};
-use std::time::Duration;
+use std::fs::File;
+use std::io::{self, BufWriter, ErrorKind, Write};
+use std::path::Path;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use raw_sender::output;
 use raw_sender::packet::Packet;
@@ -20,8 +22,7 @@ pub fn dry_run_and_pcap(
     bytes: &[u8],
 ) -> Result<(), Failure> {
     if let Some(path) = &sending.pcap {
-        let packets = vec![bytes.to_vec(); sending.count as usize];
-        std::fs::write(path, output::pcap(&packets)).map_err(|error| {
+        write_pcap(path, bytes, sending.count).map_err(|error| {
             let message = format!("cannot write {}: {error}", path.display());
             io::Error::new(error.kind(), message)
         })?;
@@ -42,6 +43,22 @@ pub fn dry_run_and_pcap(
         }
     }
     Ok(())
+}
+
+/// `count` copies of the packet in a pcap file, written one record at a
+/// time through a buffer: memory stays that of one buffer for any count,
+/// and the file grows until the count is reached or the disk is full.
+fn write_pcap(path: &Path, bytes: &[u8], count: u64) -> io::Result<()> {
+    let mut file = BufWriter::with_capacity(1 << 16, File::create(path)?);
+    output::write_pcap_header(&mut file)?;
+    let now = SystemTime::now();
+    let time = now.duration_since(UNIX_EPOCH).unwrap_or_default();
+    for _ in 0..count {
+        output::write_pcap_record(&mut file, bytes, time)?;
+    }
+    // The last bytes still in the buffer: a full disk may refuse them too,
+    // and dropping a BufWriter would lose that error.
+    file.flush()
 }
 
 /// "protocol 16 (CHAOS), id 4660" for the line each sent packet gets.

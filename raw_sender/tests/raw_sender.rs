@@ -195,6 +195,59 @@ fn a_file_that_never_ends_is_read_only_as_far_as_a_packet_can_carry() {
 }
 
 #[test]
+fn a_pcap_of_any_count_is_written_packet_by_packet() {
+    // The whole file: a header, then one 16-byte record per packet.
+    let dir = testkit::temp_dir("raw_pcap_count");
+    let pcap = dir.join("three.pcap");
+    let pcap = pcap.to_str().unwrap();
+    let (code, _, stderr) = raw_sender(&["--pcap", pcap, "-c", "3"]);
+    assert_eq!(code, 0, "{stderr}");
+    let file = std::fs::read(pcap).unwrap();
+    assert_eq!(file.len(), 24 + 3 * (16 + 41));
+    for record in file[24..].chunks(16 + 41) {
+        assert_eq!(&record[8..16], &[41, 0, 0, 0, 41, 0, 0, 0]);
+        assert_eq!(&record[16..18], &[0x45, 0x00]);
+    }
+
+    // The largest count: the memory of one buffer, however long it runs.
+    let endless = Proc::spawn(command("raw_sender").args([
+        "--pcap",
+        "/dev/null",
+        "-c",
+        "18446744073709551615",
+    ]));
+    std::thread::sleep(std::time::Duration::from_secs(1));
+    let status =
+        std::fs::read_to_string(format!("/proc/{}/status", endless.id())).unwrap();
+    let peak = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .unwrap_or_else(|| panic!("not running after 1 s: {status}"));
+    let peak_kib: u64 = peak.trim().trim_end_matches(" kB").parse().unwrap();
+    testkit::say(&format!(
+        "--pcap -c 18446744073709551615: peak {peak_kib} KiB"
+    ));
+    assert!(peak_kib < 16 * 1024, "peak memory {peak_kib} KiB");
+    let (_, log) = endless.kill();
+    assert!(!log.contains("panicked"), "{log}");
+}
+
+#[test]
+fn a_full_disk_ends_a_pcap_with_one_line_not_a_panic() {
+    for count in ["1", "4294967296", "18446744073709551615"] {
+        let (code, stdout, stderr) =
+            raw_sender(&["--pcap", "/dev/full", "-c", count]);
+        assert_eq!(code, 1, "-c {count}: {stderr}");
+        assert!(stdout.is_empty());
+        assert_eq!(
+            stderr.trim_end(),
+            "raw_sender: cannot write /dev/full: No space left on device (os error 28)",
+            "-c {count}"
+        );
+    }
+}
+
+#[test]
 fn without_privilege_both_binaries_name_cap_net_raw_and_exit_77() {
     in_netns(
         "without_privilege_both_binaries_name_cap_net_raw_and_exit_77",
