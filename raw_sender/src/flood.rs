@@ -3,7 +3,8 @@
 //! here every core gets a sender thread with a raw socket of its own, and
 //! each hands the kernel up to BATCH copies per sendmmsg(2) call: the
 //! kernel's loopback path, not the calls, sets the pace. Still exactly
-//! `count` packets, and one line at the end instead of one per packet.
+//! `count` packets (fewer only after Ctrl-C), and one line at the end
+//! instead of one per packet.
 
 use std::io::{self, IoSlice, Write};
 use std::net::{Ipv4Addr, SocketAddrV4};
@@ -16,24 +17,27 @@ use nix::sys::socket::{
 use socket2::{Domain, Protocol, Socket, Type};
 
 use crate::hints::{self, Failure};
-use crate::show;
+use crate::{show, stop};
 
 /// `count` copies of `bytes` to `destination`, then the line that says how
-/// fast they went.
+/// many went out and how fast. SIGINT or SIGTERM (stop.rs) ends it early,
+/// between two batches.
 pub fn send(bytes: &[u8], destination: Ipv4Addr, count: u64) -> Result<(), Failure> {
+    stop::catch_signals()?;
     let started = Instant::now();
-    spread(bytes, SocketAddrV4::new(destination, 0), count)?;
-    writeln!(io::stdout(), "{}", show::rate(count, started.elapsed()))?;
-    Ok(())
+    let sent = spread(bytes, SocketAddrV4::new(destination, 0), count)?;
+    writeln!(io::stdout(), "{}", show::rate(sent, started.elapsed()))?;
+    stop::outcome()
 }
 
 // ANCHOR: flood
-/// One sender thread per core, `count` shared out among them.
+/// One sender thread per core, `count` shared out among them; how many
+/// they sent in all.
 fn spread(
     bytes: &[u8],
     destination: SocketAddrV4,
     count: u64,
-) -> Result<(), Failure> {
+) -> Result<u64, Failure> {
     let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
     let threads = (cores as u64).min(count);
     std::thread::scope(|scope| {
@@ -43,18 +47,19 @@ fn spread(
                 scope.spawn(move || send_batches(bytes, destination, share))
             })
             .collect();
-        senders.into_iter().try_for_each(|sender| {
-            sender.join().expect("a sender thread does not panic")
+        senders.into_iter().try_fold(0, |sent, sender| {
+            Ok(sent + sender.join().expect("a sender thread does not panic")?)
         })
     })
 }
 
-/// `count` copies of the packet on a new raw socket, BATCH per sendmmsg(2).
+/// `count` copies of the packet on a new raw socket, BATCH per sendmmsg(2),
+/// or fewer if a signal comes first; how many went out.
 fn send_batches(
     bytes: &[u8],
     destination: SocketAddrV4,
     count: u64,
-) -> Result<(), Failure> {
+) -> Result<u64, Failure> {
     const BATCH: usize = 32;
     // socket(AF_INET, SOCK_RAW, IPPROTO_RAW), one per thread: no locking.
     let socket = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::from(255)))
@@ -65,7 +70,7 @@ fn send_batches(
     let mut headers = MultiHeaders::<SockaddrIn>::preallocate(BATCH, None);
     let no_control: [ControlMessage; 0] = [];
     let mut left = count;
-    while left > 0 {
+    while left > 0 && !stop::asked() {
         let batch = left.min(BATCH as u64) as usize;
         // sendmmsg(2): `batch` datagrams in one system call.
         let sent = sendmmsg(
@@ -79,6 +84,6 @@ fn send_batches(
         .map_err(io::Error::from)?;
         left -= sent.count() as u64;
     }
-    Ok(())
+    Ok(count - left)
 }
 // ANCHOR_END: flood

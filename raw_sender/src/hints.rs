@@ -17,6 +17,9 @@ pub enum Failure {
     /// No CAP_NET_RAW.
     NoPermission(io::Error),
     Io(io::Error),
+    /// SIGINT or SIGTERM ended the run (stop.rs): the exit status it asks
+    /// for, the last line already printed.
+    Stopped(u8),
 }
 
 impl From<io::Error> for Failure {
@@ -55,9 +58,16 @@ pub fn report(failure: Failure) -> ExitCode {
             );
             ExitCode::from(EXIT_NO_PERMISSION)
         }
+        // Whoever read our output stopped reading (`| head`): the rest
+        // would go nowhere, so stop without a word, as `--dry-run | head`
+        // does.
+        Failure::Io(error) if error.kind() == ErrorKind::BrokenPipe => {
+            ExitCode::SUCCESS
+        }
         Failure::Io(error) => {
             say(&format!("raw_sender: {error}"));
             ExitCode::FAILURE
         }
+        Failure::Stopped(status) => ExitCode::from(status),
     }
 }

@@ -18,11 +18,12 @@ mod flags; // the command line: a flag for every field, refusals on one line
 mod flood; // --flood: the same packet from every core, many per system call
 mod hints; // failures turned into one line, a hint and an exit code
 mod show; // --dry-run and --pcap: the packet shown or saved, not sent
+mod stop; // SIGINT and SIGTERM: stop between packets, say how many went out
 
 use std::io::{self, Write};
 use std::net::SocketAddrV4;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use raw_sender::ipv4::Ipv4Header;
 use raw_sender::packet::Packet;
@@ -104,22 +105,22 @@ fn run(args: &Args) -> Result<(), Failure> {
     let destination = SockAddr::from(SocketAddrV4::new(ip.dst, 0));
 
     let mut stdout = io::stdout().lock();
-    let started = Instant::now();
-    for sent in 0..count {
-        if sent > 0 {
-            std::thread::sleep(Duration::from_millis(args.sending.interval));
-        }
+    stop::catch_signals()?; // Ctrl-C now ends the loop below, not the process
+    let (started, mut sent) = (Instant::now(), 0);
+    // One packet every -i MS, until `count` are sent or a signal comes.
+    while sent < count && stop::go_on(sent, args.sending.interval) {
         // sendto(2): the bytes go out as they are, but for the fields Linux
         // fills in (raw(7)): checksum, total length, and an id of 0.
         socket.send_to(&bytes, &destination).map_err(|error| {
             let message = format!("cannot send to {}: {error}", ip.dst);
             io::Error::new(error.kind(), message)
         })?;
+        sent += 1;
         let what = show::protocol_and_id(&packet);
         writeln!(stdout, "sent {} bytes to {}, {what}", bytes.len(), ip.dst)?;
     }
-    writeln!(stdout, "{}", show::rate(count, started.elapsed()))?;
+    writeln!(stdout, "{}", show::rate(sent, started.elapsed()))?;
     // close(2): `socket` is dropped here, and that closes it.
-    Ok(())
+    stop::outcome() // after Ctrl-C, exit status 130 as ping's
     // ANCHOR_END: send
 }

@@ -601,3 +601,119 @@ fn wireshark_decodes_our_pcaps_cleanly_and_flags_a_bad_checksum() {
     let bad = decode(&["--tcp", "--bad-l4-checksum"]);
     assert!(bad.contains("Bad checksum [should be 0xcf75]"), "{bad}");
 }
+
+/// The `sent ...` lines and the last line of a run that a signal ended.
+fn packets_counted(stdout: &[u8]) -> (usize, u64) {
+    let stdout = String::from_utf8_lossy(stdout);
+    let lines = stdout
+        .lines()
+        .filter(|line| line.starts_with("sent "))
+        .count();
+    let last = stdout.lines().last().unwrap_or_default();
+    let (total, rest) = last.split_once(' ').unwrap_or_default();
+    assert!(rest.starts_with("packet(s) sent in "), "{stdout}");
+    (lines, total.parse().unwrap())
+}
+
+#[test]
+fn sigint_and_sigterm_stop_the_count_and_say_how_many_were_sent() {
+    in_netns(
+        "sigint_and_sigterm_stop_the_count_and_say_how_many_were_sent",
+        || {
+            let mut checker = Proc::spawn(command("listener").args(["--raw", "16"]));
+            checker.listening_address();
+            let sender =
+                Proc::spawn(command("raw_sender").args(["-c", "1000", "-i", "100"]));
+            std::thread::sleep(std::time::Duration::from_millis(450));
+            let (status, stdout, stderr) = sender.stop_with("INT");
+            assert_eq!(status.code(), Some(130), "{stderr}");
+            assert!(stderr.is_empty(), "{stderr}");
+            let (lines, sent) = packets_counted(&stdout);
+            assert!((1..1000).contains(&sent), "{sent}");
+            assert_eq!(lines as u64, sent, "a line per packet, then the count");
+            // The count is the truth: the listener saw exactly that many.
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            let (seen, _) = checker.kill();
+            let seen = String::from_utf8_lossy(&seen);
+            assert_eq!(
+                seen.matches("\"Hello from raw_sender\"").count() as u64,
+                sent
+            );
+
+            // SIGTERM, in the middle of a long pause: answered at once.
+            let sender =
+                Proc::spawn(command("raw_sender").args(["-c", "3", "-i", "10000"]));
+            std::thread::sleep(std::time::Duration::from_millis(300));
+            let asked = std::time::Instant::now();
+            let (status, stdout, stderr) = sender.stop_with("TERM");
+            assert!(asked.elapsed() < std::time::Duration::from_secs(2));
+            assert_eq!(status.code(), Some(143), "{stderr}");
+            assert_eq!(packets_counted(&stdout), (1, 1));
+        },
+    );
+}
+
+#[test]
+fn sigint_stops_a_flood_with_how_many_were_sent() {
+    in_netns("sigint_stops_a_flood_with_how_many_were_sent", || {
+        let flood = Proc::spawn(command("raw_sender").args([
+            "--flood",
+            "-c",
+            "18446744073709551615",
+        ]));
+        std::thread::sleep(std::time::Duration::from_millis(500));
+        let (status, stdout, stderr) = flood.stop_with("INT");
+        assert_eq!(status.code(), Some(130), "{stderr}");
+        assert!(stderr.is_empty(), "{stderr}");
+        let (lines, sent) = packets_counted(&stdout);
+        assert_eq!(lines, 0, "one line, not one per packet");
+        assert!(sent > 0, "{sent}");
+    });
+}
+
+/// raw_sender with its output into `head -c 1`, which reads one byte and
+/// leaves; raw_sender's own exit status and stderr.
+fn into_head(args: &[&str]) -> (Option<i32>, String) {
+    let mut pipeline = Command::new("bash");
+    pipeline
+        .args([
+            "-c",
+            "\"$0\" \"$@\" | head -c 1 >/dev/null; exit ${PIPESTATUS[0]}",
+        ])
+        .arg(testkit::bin("raw_sender"))
+        .args(args);
+    let (status, _, stderr) = run_with_input(&mut pipeline, b"");
+    (status.code(), stderr)
+}
+
+/// raw_sender writing into a pipe nobody reads any more (its reader has
+/// gone before the first line); its exit status and stderr.
+fn into_closed_pipe(args: &[&str]) -> (Option<i32>, String) {
+    let mut child = command("raw_sender")
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into(),
+    )
+}
+
+#[test]
+fn a_reader_that_stops_early_stops_the_sender_quietly() {
+    let long = "x".repeat(60_000); // a dry run longer than a pipe holds
+    let (status, stderr) = into_head(&["--dry-run", "-m", &long]);
+    assert_eq!((status, stderr.as_str()), (Some(0), ""));
+    in_netns("a_reader_that_stops_early_stops_the_sender_quietly", || {
+        let (status, stderr) = into_head(&["-c", "5", "-i", "50"]);
+        assert_eq!((status, stderr.as_str()), (Some(0), ""));
+        for args in [&["-c", "5", "-i", "50"][..], &["--flood", "-c", "5"]] {
+            let (status, stderr) = into_closed_pipe(args);
+            assert_eq!((status, stderr.as_str()), (Some(0), ""), "{args:?}");
+        }
+    });
+}
