@@ -7,9 +7,10 @@
 //!
 //! It sends only to 127.0.0.1.
 
-use std::io::IoSlice;
+use std::io::{IoSlice, Write};
 use std::net::{Ipv4Addr, SocketAddrV4};
 use std::os::fd::AsRawFd;
+use std::process::ExitCode;
 use std::time::Instant;
 
 use nix::sys::socket::{
@@ -53,7 +54,7 @@ fn bare_loop(count: u64) -> u64 {
     sent
 }
 
-fn main() {
+fn main() -> ExitCode {
     let count: u64 = std::env::args()
         .nth(1)
         .and_then(|n| n.parse().ok())
@@ -70,8 +71,11 @@ fn main() {
             .sum()
     });
     let seconds = started.elapsed().as_secs_f64();
-    println!(
-        "{sent} packets in {seconds:.3} s ({:.0} packets/s)",
-        sent as f64 / seconds
-    );
+    let rate = sent as f64 / seconds;
+    // bench/run reads this line; a closed stdout is a failed run, not a panic.
+    let line = format!("{sent} packets in {seconds:.3} s ({rate:.0} packets/s)");
+    match writeln!(std::io::stdout(), "{line}") {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::FAILURE,
+    }
 }

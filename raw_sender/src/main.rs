@@ -121,6 +121,6 @@ fn run(args: &Args) -> Result<(), Failure> {
     }
     writeln!(stdout, "{}", show::rate(sent, started.elapsed()))?;
     // close(2): `socket` is dropped here, and that closes it.
-    stop::outcome() // after Ctrl-C, exit status 130 as ping's
+    stop::outcome() // exit 130 after Ctrl-C (SIGINT), 143 after SIGTERM
     // ANCHOR_END: send
 }
