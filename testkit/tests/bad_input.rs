@@ -373,6 +373,18 @@ const CASES: &[(&str, &[&str], i32, &str)] = &[
     ),
     (
         "raw_sender",
+        &["--pcap", "/dev/full", "-c", "18446744073709551615"],
+        1,
+        "cannot write /dev/full: No space left on device",
+    ),
+    (
+        "raw_sender",
+        &["--file", "/dev/zero"],
+        2,
+        "--file /dev/zero holds more than the 65515 bytes",
+    ),
+    (
+        "raw_sender",
         &["-m"],
         2,
         "a value is required for '--message <MESSAGE>'",
