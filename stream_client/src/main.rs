@@ -39,7 +39,6 @@ fn talk(args: &Args) -> io::Result<()> {
     // path of a Unix-domain socket.
     let servers = args.servers()?;
 
-    // ANCHOR: connect
     // Try each address in turn, as nc does; the first that answers wins.
     let mut failures = Vec::new();
     let mut connected = None;
@@ -60,7 +59,6 @@ fn talk(args: &Args) -> io::Result<()> {
     let Some((socket, name)) = connected else {
         return Err(hints::cannot_connect(failures, args));
     };
-    // ANCHOR_END: connect
     hints::say(&format!("connected to {name}"));
 
     // send(2) until every byte of the message is on its way; -w bounds each
