@@ -14,6 +14,10 @@ use socket2::SockAddr;
 const MAX_UDP_PAYLOAD_V4: usize = 65_535 - 20 - 8;
 /// Over IPv6 the payload length field excludes the 40-byte fixed header.
 const MAX_UDP_PAYLOAD_V6: usize = 65_535 - 8;
+/// An AF_UNIX datagram may be larger than any UDP one: the kernel decides
+/// (its limit follows the socket's send buffer, net.core.wmem_max); we read
+/// no more than this.
+const MAX_UNIX_MESSAGE: usize = 16 << 20;
 /// Room for the largest reply: no UDP datagram is larger.
 pub const MAX_DATAGRAM: usize = 65_536;
 
@@ -64,15 +68,19 @@ pub fn message(args: &Args) -> io::Result<Vec<u8>> {
     if args.message != "-" {
         return Ok(format!("{}\n", args.message).into_bytes());
     }
+    let max = match args.unix {
+        Some(_) => MAX_UNIX_MESSAGE,
+        None => MAX_UDP_PAYLOAD_V6,
+    };
     let mut stdin = Vec::new();
     io::stdin()
         .lock()
-        .take(MAX_UDP_PAYLOAD_V6 as u64 + 1)
+        .take(max as u64 + 1)
         .read_to_end(&mut stdin)?;
-    if stdin.len() > MAX_UDP_PAYLOAD_V6 {
+    if stdin.len() > max {
         return Err(too_long(format!(
-            "standard input holds more than {MAX_UDP_PAYLOAD_V6} bytes, the most \
-             one datagram carries"
+            "standard input holds more than {max} bytes, the most one datagram \
+             carries"
         )));
     }
     Ok(stdin)

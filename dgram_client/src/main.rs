@@ -22,6 +22,7 @@ use std::time::Duration;
 
 use address::describe;
 use clap::Parser;
+use nix::errno::Errno;
 use nix::sys::socket::{SockaddrStorage, recvfrom};
 use socket2::{Socket, Type};
 
@@ -75,8 +76,15 @@ fn exchange(args: &Args) -> io::Result<()> {
     // the wait: silence is all we get when nobody listens.
     socket.set_read_timeout(Some(Duration::from_secs(args.timeout)))?;
     let mut reply = vec![0u8; flags::MAX_DATAGRAM];
-    let (len, sender) = recvfrom::<SockaddrStorage>(socket.as_raw_fd(), &mut reply)
-        .map_err(|errno| hints::no_reply(&name, errno.into(), args))?;
+    let received = loop {
+        let received = recvfrom::<SockaddrStorage>(socket.as_raw_fd(), &mut reply);
+        // EINTR: a signal came (unix.rs handles it); wait on as before.
+        if received != Err(Errno::EINTR) {
+            break received;
+        }
+    };
+    let (len, sender) =
+        received.map_err(|errno| hints::no_reply(&name, errno.into(), args))?;
     let sender = sender.map_or("an unnamed socket".into(), |from| from.to_string());
     hints::say(&format!("reply of {len} bytes from {sender}"));
     if let Err(error) = io::stdout().write_all(&reply[..len]) {

@@ -53,7 +53,17 @@ impl Kept {
             Some(gathered) => gathered.write_all(bytes),
             None => io::stdout().lock().write_all(bytes),
         };
-        self.fail_if(written)?;
+        if let Err(error) = written {
+            if let Some(gathered) = self.gathered.take() {
+                // What was gathered is printed all the same, in one piece.
+                self.count = gathered.held;
+                let _ = gathered.print();
+            }
+            return Err(NotKept {
+                kept: self.count,
+                error,
+            });
+        }
         self.count += bytes.len() as u64;
         Ok(())
     }
@@ -90,6 +100,12 @@ pub fn make_room(socket: &Socket, buffer: &mut Vec<u8>) {
     if let Ok(size) = recv(socket.as_raw_fd(), &mut [], flags)
         && size > buffer.len()
     {
+        if size > MAX_UNIX_DATAGRAM {
+            crate::hints::say(&format!(
+                "listener: the next datagram is {size} bytes; only the first \
+                 {MAX_UNIX_DATAGRAM} are taken"
+            ));
+        }
         buffer.resize(size.min(MAX_UNIX_DATAGRAM), 0);
     }
 }
@@ -98,13 +114,18 @@ pub fn make_room(socket: &Socket, buffer: &mut Vec<u8>) {
 struct Gathered {
     memory: Vec<u8>,
     spill: Option<File>,
+    /// Bytes held, in memory and in the file.
+    held: u64,
 }
 
 impl Write for Gathered {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        if self.spill.is_none() && self.memory.len() + bytes.len() <= IN_MEMORY {
-            self.memory.extend_from_slice(bytes);
-            return Ok(bytes.len());
+        let room = IN_MEMORY - self.memory.len();
+        if self.spill.is_none() && room > 0 {
+            let taken = bytes.len().min(room);
+            self.memory.extend_from_slice(&bytes[..taken]);
+            self.held += taken as u64;
+            return Ok(taken);
         }
         let spill = match &mut self.spill {
             Some(file) => file,
@@ -115,7 +136,9 @@ impl Write for Gathered {
                 )
             })?),
         };
-        spill.write(bytes)
+        let written = spill.write(bytes)?;
+        self.held += written as u64;
+        Ok(written)
     }
 
     fn flush(&mut self) -> io::Result<()> {
@@ -160,20 +183,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn small_writes_stay_in_memory_and_large_ones_spill_in_order() {
+    fn memory_fills_to_its_limit_then_the_rest_spills_in_order() {
         let mut gathered = Gathered::default();
         gathered.write_all(b"first ").unwrap();
         assert!(gathered.spill.is_none());
         let big = vec![b'x'; IN_MEMORY];
         gathered.write_all(&big).unwrap();
         gathered.write_all(b" last").unwrap();
-        assert!(gathered.spill.is_some());
+        assert_eq!(gathered.held, (6 + IN_MEMORY + 5) as u64);
+        assert_eq!(gathered.memory.len(), IN_MEMORY);
+        assert!(gathered.memory.starts_with(b"first xxx"));
         let mut file = gathered.spill.take().unwrap();
         file.rewind().unwrap();
         let mut spilled = Vec::new();
         io::Read::read_to_end(&mut file, &mut spilled).unwrap();
-        assert_eq!(gathered.memory, b"first ");
-        assert_eq!(spilled.len(), IN_MEMORY + 5);
-        assert!(spilled.ends_with(b"x last"));
+        assert_eq!(spilled, b"xxxxxx last");
     }
 }

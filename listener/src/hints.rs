@@ -92,8 +92,8 @@ pub fn conversation(
             return Err(io::Error::new(
                 error.kind(),
                 format!(
-                    "kept only the first {kept} bytes it sent: {error}; reset the \
-                     connection so that it knows"
+                    "kept only the first {kept} bytes it sent: {error}; the rest \
+                     is lost, and the connection reset so that it knows"
                 ),
             ));
         }

@@ -5,35 +5,62 @@
 //! (SO_RCVTIMEO, SO_SNDTIMEO).
 
 use std::io::{self, ErrorKind, Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use socket2::Socket;
 
 use crate::flags::Args;
 
-/// A client's socket whose reads and writes wait no longer than allowed.
-pub struct Bounded<'a> {
-    socket: &'a Socket,
+/// One client's limits, its stay counted from when it was accepted, and a
+/// flag that stops every further read and write (when one side has failed).
+pub struct Limits {
     idle: Option<Duration>,
     deadline: Option<(Duration, Instant)>,
+    stopped: AtomicBool,
 }
 
-impl<'a> Bounded<'a> {
-    /// The client's limits, its stay counted from `started`.
-    pub fn new(socket: &'a Socket, args: &Args, started: Instant) -> Self {
-        let deadline = args.deadline().map(|limit| (limit, started + limit));
-        Bounded {
-            socket,
+impl Limits {
+    pub fn new(args: &Args) -> Limits {
+        let started = Instant::now();
+        Limits {
             idle: args.idle(),
-            deadline,
+            deadline: args.deadline().map(|limit| (limit, started + limit)),
+            stopped: AtomicBool::new(false),
         }
     }
 
+    /// The client's socket, bounded by these limits.
+    pub fn bound<'a>(&'a self, socket: &'a Socket) -> Bounded<'a> {
+        Bounded {
+            socket,
+            limits: self,
+        }
+    }
+
+    /// No more reads or writes: the conversation has failed.
+    pub fn stop(&self) {
+        self.stopped.store(true, Ordering::SeqCst);
+    }
+}
+
+/// A client's socket whose reads and writes wait no longer than allowed.
+pub struct Bounded<'a> {
+    socket: &'a Socket,
+    limits: &'a Limits,
+}
+
+impl Bounded<'_> {
     /// The longest the next call may wait, or the error that says why it
     /// may not wait at all.
     fn wait(&self) -> io::Result<Option<Duration>> {
-        let Some((limit, until)) = self.deadline else {
-            return Ok(self.idle);
+        if self.limits.stopped.load(Ordering::SeqCst) {
+            // (Not ErrorKind::Interrupted: write_all and io::copy retry that.)
+            return Err(io::Error::other("stopped: the conversation failed"));
+        }
+        let idle = self.limits.idle;
+        let Some((limit, until)) = self.limits.deadline else {
+            return Ok(idle);
         };
         let left = until.saturating_duration_since(Instant::now());
         if left.is_zero() {
@@ -45,7 +72,7 @@ impl<'a> Bounded<'a> {
                 ),
             ));
         }
-        Ok(Some(self.idle.map_or(left, |idle| idle.min(left))))
+        Ok(Some(idle.map_or(left, |idle| idle.min(left))))
     }
 
     /// A timeout of SO_RCVTIMEO or SO_SNDTIMEO, said as what it means.
@@ -53,7 +80,7 @@ impl<'a> Bounded<'a> {
         if error.kind() != ErrorKind::WouldBlock {
             return error;
         }
-        match (self.wait(), self.idle) {
+        match (self.wait(), self.limits.idle) {
             (Err(deadline), _) => deadline,
             (Ok(_), Some(idle)) => io::Error::new(
                 ErrorKind::TimedOut,

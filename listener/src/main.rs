@@ -25,7 +25,7 @@ use std::net::Shutdown;
 use std::os::fd::AsRawFd;
 use std::process::ExitCode;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use address::describe;
 use nix::sys::socket::{MsgFlags, SockaddrStorage, recvfrom, sendto};
@@ -34,7 +34,7 @@ use socket2::{Socket, Type};
 use flags::{Args, Reply};
 use gather::Kept;
 use hints::{Cut, say};
-use limits::Bounded;
+use limits::{Bounded, Limits};
 
 fn main() -> ExitCode {
     let args = flags::parse();
@@ -73,8 +73,8 @@ fn serve_stream(args: &Args, reply: &Reply) -> io::Result<()> {
     // listen(2): from now on the kernel completes handshakes for us; up to
     // 1024 connections wait in its queue (the backlog) until we accept them.
     socket.listen(1024)?;
-    hints::listening(&socket, args)?;
     shutdown::on_signal(args, "clients", &socket)?;
+    hints::listening(&socket, args)?;
     if args.keep {
         return keep::serve(&socket, reply, args); // -k: client after client
     }
@@ -98,14 +98,13 @@ pub fn converse(
     args: &Args,
 ) -> io::Result<()> {
     say(&format!("connection from {peer}"));
-    let started = Instant::now();
+    let limits = Limits::new(args); // -w and --deadline (limits.rs)
     let (received, answered) = thread::scope(|scope| {
-        let answer = thread::Builder::new().spawn_scoped(scope, || {
-            send_reply(Bounded::new(client, args, started), reply)
-        });
-        let received = receive(Bounded::new(client, args, started), args.keep);
+        let answer = thread::Builder::new()
+            .spawn_scoped(scope, || send_reply(limits.bound(client), reply));
+        let received = receive(limits.bound(client), args.keep);
         if received.is_err() {
-            let _ = client.shutdown(Shutdown::Both); // stops the reply too
+            limits.stop(); // the reply stops too, before its next send
         }
         (received, hints::joined(answer))
     });
@@ -162,8 +161,8 @@ fn serve_datagrams(args: &Args, reply: &[u8]) -> io::Result<()> {
     // every datagram arrives on this one socket, each naming its sender.
     let bound = socket.bind(&address);
     bound.map_err(hints::cannot_bind(&address))?;
-    hints::listening(&socket, args)?;
     shutdown::on_signal(args, "datagrams", &socket)?;
+    hints::listening(&socket, args)?;
     let mut datagram = vec![0u8; flags::MAX_DATAGRAM];
     loop {
         if address.is_unix() {
