@@ -63,6 +63,19 @@ pub enum Cut {
     NotKept(NotKept),
 }
 
+impl From<bulk::Stopped> for Cut {
+    /// A splice(2) that stopped: the output's failure, or the client's.
+    fn from(stopped: bulk::Stopped) -> Cut {
+        match stopped.writing {
+            true => Cut::NotKept(NotKept {
+                kept: stopped.moved,
+                error: stopped.error,
+            }),
+            false => Cut::Peer(stopped.error),
+        }
+    }
+}
+
 /// The reply thread's result; a thread that could not start (too many
 /// threads) is a failure of this conversation only.
 pub fn joined(

@@ -119,17 +119,23 @@ pub fn converse(
     hints::conversation(peer, received, answered)
 }
 
-/// send(2) the reply; returns its size.
+/// send(2) the reply; returns its size. (A file on stdin goes by
+/// sendfile(2), with no copy through us: limits.rs, the bulk crate.)
 fn send_reply(mut client: Bounded, reply: &Reply) -> io::Result<u64> {
     match reply {
         Reply::Bytes(bytes) => client.write_all(bytes).map(|()| bytes.len() as u64),
-        Reply::Stdin => io::copy(&mut flags::stdin(), &mut client),
+        Reply::Stdin => client
+            .send_stdin_file()
+            .unwrap_or_else(|| io::copy(&mut flags::stdin(), &mut client)),
     }
 }
 
 /// recv(2) until the client shuts down its side (a read of 0 bytes),
 /// keeping what arrives; returns the byte count.
 fn receive(mut client: Bounded, keep: bool) -> Result<u64, Cut> {
+    if !keep && let Some(moved) = client.splice_into_stdout() {
+        return moved.map_err(Cut::from); // splice(2): limits.rs, the bulk crate
+    }
     let mut kept = Kept::new(keep); // printed now, or with -k gathered first
     let mut buffer = vec![0u8; kept.buffer_size()];
     loop {

@@ -324,3 +324,50 @@ fn a_udp_reply_that_cannot_fit_a_datagram_is_refused_at_start() {
     );
     assert!(!stderr.contains("listening on"), "{stderr}");
 }
+
+#[test]
+fn what_arrives_is_printed_whole_when_stdout_is_a_socket() {
+    // stdout a socket: splice(2) does not apply, so the lesson's recv loop
+    // runs (a pipe, as in the other tests, takes the splice path).
+    use std::os::unix::net::UnixStream;
+    let payload: Vec<u8> = (0..6 << 20)
+        .map(|i: u32| (i * 13 + i / 253) as u8)
+        .collect();
+    let (mut ours, theirs) = UnixStream::pair().unwrap();
+    let mut server = std::process::Command::new(testkit::bin("listener"))
+        .args(["-p", "0", "--reply", "ok"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::os::fd::OwnedFd::from(theirs))
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let reader = thread::spawn(move || {
+        let mut printed = Vec::new();
+        ours.read_to_end(&mut printed).unwrap();
+        printed
+    });
+    let mut stderr = std::io::BufReader::new(server.stderr.take().unwrap());
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut first).unwrap();
+    let port = first
+        .trim()
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap();
+    let (status, stdout, log) = run_with_input(
+        command("stream_client").args(["-m", "-", "127.0.0.1", port]),
+        &payload,
+    );
+    assert!(status.success(), "{log}");
+    assert_eq!(stdout, b"ok\n");
+    assert!(server.wait().unwrap().success());
+    let printed = reader.join().unwrap();
+    assert!(
+        printed == payload,
+        "the listener printed {} bytes",
+        printed.len()
+    );
+}

@@ -2,11 +2,11 @@
 //! default (loopback and the course's port 12345), and where the message and
 //! the server come from.
 
-use std::io::{self, BufReader, StdinLock};
+use std::io::{self, BufReader};
 use std::path::PathBuf;
 
 use clap::Parser;
-use socket2::SockAddr;
+use socket2::{SockAddr, Socket};
 
 /// Bulk data moves in reads and writes this large: fewer system calls per
 /// byte (8 KiB, a common default, halves bulk throughput on loopback).
@@ -55,7 +55,12 @@ impl Args {
     }
 }
 
-/// Standard input for `-m -`, read in large pieces.
-pub fn stdin() -> BufReader<StdinLock<'static>> {
-    BufReader::with_capacity(COPY_BUFFER, io::stdin().lock())
+/// `-m -`: all of standard input to the socket. A file goes by sendfile(2)
+/// (the bulk crate); anything else is read and written in large pieces.
+pub fn send_stdin(socket: &Socket) -> io::Result<()> {
+    if let Some(sent) = bulk::send_file(io::stdin(), socket, || Ok(())) {
+        return sent.map(|_| ()).map_err(|stopped| stopped.error);
+    }
+    let mut stdin = BufReader::with_capacity(COPY_BUFFER, io::stdin().lock());
+    io::copy(&mut stdin, &mut &*socket).map(|_| ())
 }

@@ -107,6 +107,20 @@ pub fn no_end(
     }
 }
 
+/// How the reply's splice(2) into stdout ended: end-of-file, a reader that
+/// left (no error), or a failure said as the read loop would say it.
+pub fn received(
+    name: &str,
+    received: Result<u64, bulk::Stopped>,
+    args: &Args,
+) -> io::Result<()> {
+    match received {
+        Ok(_) => Ok(()),
+        Err(stopped) if stopped.writing => quiet_if_closed(stopped.error),
+        Err(stopped) => Err(no_end(name, stopped.moved, stopped.error, args)),
+    }
+}
+
 /// stdout closed under us (`| head`) is a reader who has seen enough.
 pub fn quiet_if_closed(error: io::Error) -> io::Result<()> {
     match error.kind() {

@@ -66,7 +66,7 @@ fn talk(args: &Args) -> io::Result<()> {
     socket.set_write_timeout(Some(timeout))?;
     let mut writer = &socket;
     let sent = if args.message == "-" {
-        io::copy(&mut flags::stdin(), &mut writer).map(|_| ())
+        flags::send_stdin(&socket) // sendfile(2) when it is a file: flags.rs
     } else {
         writer.write_all(format!("{}\n", args.message).as_bytes())
     };
@@ -80,6 +80,11 @@ fn talk(args: &Args) -> io::Result<()> {
 
     // recv(2) until the server closes its side: a read of 0 bytes.
     socket.set_read_timeout(Some(timeout))?;
+    // (Into a file or a pipe, splice(2) moves the bytes without copying them
+    // through us: see the bulk crate and the book's appendix "Going fast".)
+    if let Some(received) = bulk::receive_into(&socket, io::stdout(), || Ok(())) {
+        return hints::received(&name, received, args);
+    }
     let mut reply = vec![0u8; flags::COPY_BUFFER];
     let mut received = 0u64;
     let mut stdout = io::stdout().lock();

@@ -319,3 +319,70 @@ fn a_reader_that_leaves_early_ends_the_client_quietly() {
     assert!(!stderr.contains("Broken pipe"), "{stderr}");
     drop(server.kill());
 }
+
+/// A pattern no two runs of the same length share with a shifted copy.
+fn pattern(len: usize) -> Vec<u8> {
+    (0..len).map(|i| (i * 7 + i / 251) as u8).collect()
+}
+
+#[test]
+fn a_file_on_standard_input_goes_whole_by_sendfile() {
+    // A regular file on stdin is sent with sendfile(2) (the bulk crate);
+    // a pipe takes the read-and-write loop (sends_standard_input_...).
+    let dir = testkit::temp_dir("stream_sendfile");
+    let file = dir.join("upload");
+    let payload = pattern(8 << 20);
+    std::fs::write(&file, &payload).unwrap();
+    let mut server = listener(&["-p", "0", "--reply", "got it"]);
+    let port = server.listening_port().to_string();
+    let client = Command::new(testkit::bin("stream_client"))
+        .args(["-m", "-", "127.0.0.1", &port])
+        .stdin(std::fs::File::open(&file).unwrap())
+        .output()
+        .unwrap();
+    assert!(client.status.success(), "{client:?}");
+    assert_eq!(client.stdout, b"got it\n");
+    let (_, received, _) = server.finish();
+    assert!(
+        received == payload,
+        "the listener printed {} bytes",
+        received.len()
+    );
+}
+
+#[test]
+fn a_reply_into_a_socket_takes_the_read_loop_and_arrives_whole() {
+    // stdout a socket: splice(2) does not apply, so the lesson's recv loop
+    // runs. The listener's reply comes from a file (its sendfile path).
+    use std::io::Read;
+    use std::os::unix::net::UnixStream;
+    let dir = testkit::temp_dir("stream_read_loop");
+    let file = dir.join("reply");
+    let reply = pattern(4 << 20);
+    std::fs::write(&file, &reply).unwrap();
+    let mut server = Proc::spawn(Command::new("sh").args([
+        "-c",
+        &format!(
+            "exec {} -p 0 < {}",
+            testkit::bin("listener").display(),
+            file.display()
+        ),
+    ]));
+    let port = server.listening_port().to_string();
+    let (mut ours, theirs) = UnixStream::pair().unwrap();
+    let mut client = Command::new(testkit::bin("stream_client"))
+        .args(["127.0.0.1", &port])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::os::fd::OwnedFd::from(theirs))
+        .spawn()
+        .unwrap();
+    let mut received = Vec::new();
+    ours.read_to_end(&mut received).unwrap();
+    assert!(client.wait().unwrap().success());
+    assert!(
+        received == reply,
+        "the client printed {} bytes",
+        received.len()
+    );
+    server.finish();
+}
