@@ -101,12 +101,14 @@ impl Bounded<'_> {
         Some(moved.map_err(|stopped| self.explain_stopped(stopped)))
     }
 
-    /// All of standard input to the client by sendfile(2), when it is a
-    /// file; `None` otherwise.
-    pub fn send_stdin_file(&self) -> Option<io::Result<u64>> {
+    /// All of standard input to the client: by sendfile(2) when it is a
+    /// file, else read and written in large pieces.
+    pub fn send_stdin(&mut self) -> io::Result<u64> {
         let wait = || self.socket.set_write_timeout(self.wait()?);
-        let moved = bulk::send_file(io::stdin(), self.socket, wait)?;
-        Some(moved.map_err(|stopped| self.explain(stopped.error)))
+        match bulk::send_file(io::stdin(), self.socket, wait) {
+            Some(sent) => sent.map_err(|stopped| self.explain(stopped.error)),
+            None => io::copy(&mut crate::flags::stdin(), self),
+        }
     }
 
     fn explain_stopped(&self, stopped: bulk::Stopped) -> bulk::Stopped {

@@ -124,9 +124,7 @@ pub fn converse(
 fn send_reply(mut client: Bounded, reply: &Reply) -> io::Result<u64> {
     match reply {
         Reply::Bytes(bytes) => client.write_all(bytes).map(|()| bytes.len() as u64),
-        Reply::Stdin => client
-            .send_stdin_file()
-            .unwrap_or_else(|| io::copy(&mut flags::stdin(), &mut client)),
+        Reply::Stdin => client.send_stdin(),
     }
 }
 
