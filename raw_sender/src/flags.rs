@@ -50,9 +50,10 @@ pub struct Args {
 #[derive(clap::Args)]
 #[command(next_help_heading = "IPv4 header (RFC 791)")]
 pub struct Ipv4Flags {
-    /// Source address
-    #[arg(long, default_value_t = Ipv4Addr::LOCALHOST)]
-    pub src: Ipv4Addr,
+    /// Source address [default: the one the kernel would send from to
+    /// reach --dst, as `ip route get DST` shows it]
+    #[arg(long)]
+    pub src: Option<Ipv4Addr>,
     /// Destination address
     #[arg(long, default_value_t = Ipv4Addr::LOCALHOST)]
     pub dst: Ipv4Addr,

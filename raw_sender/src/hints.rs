@@ -3,6 +3,7 @@
 //! never `eprintln!`: a closed stderr must not turn a message into a panic.
 
 use std::io::{self, ErrorKind, Write};
+use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
 /// Bad arguments, as clap exits.
@@ -16,6 +17,9 @@ pub enum Failure {
     Usage(String),
     /// No CAP_NET_RAW.
     NoPermission(io::Error),
+    /// No --src, and the kernel has no route to this destination to
+    /// choose one from (route.rs).
+    NoRoute(Ipv4Addr, io::Error),
     Io(io::Error),
     /// SIGINT or SIGTERM ended the run (stop.rs): the exit status it asks
     /// for, the last line already printed.
@@ -57,6 +61,15 @@ pub fn report(failure: Failure) -> ExitCode {
                  or use --dry-run or --pcap FILE to see the packet without sending it",
             );
             ExitCode::from(EXIT_NO_PERMISSION)
+        }
+        Failure::NoRoute(destination, error) => {
+            say(&format!("raw_sender: no route to {destination}: {error}"));
+            say(&format!(
+                "  with no --src the source is the address the kernel would send \
+                 from, and `ip route get {destination}` finds none: give one with \
+                 --src ADDRESS (enough for --dry-run and --pcap), or add a route"
+            ));
+            ExitCode::FAILURE
         }
         // Whoever read our output stopped reading (`| head`): the rest
         // would go nowhere, so stop without a word, as `--dry-run | head`

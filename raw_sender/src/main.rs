@@ -7,16 +7,16 @@
 //!     ./target/debug/raw_sender --dry-run             # no privilege needed
 //!
 //! Terminal 1 shows our packet: protocol 16 (CHAOS), ttl 64, id 4660 and the
-//! greeting. The course's Python
-//! `socket.socket(AF_INET, SOCK_RAW, IPPROTO_RAW)` is the
-//! `Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::from(255)))` below.
-//! Raw sockets need CAP_NET_RAW (root). Send such packets only to hosts you
-//! own or are authorised to test.
+//! greeting. The course's Python `socket.socket(AF_INET, SOCK_RAW, IPPROTO_RAW)`
+//! is the `Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::from(255)))`
+//! below. Raw sockets need CAP_NET_RAW: root, or `lab/sandbox` without sudo.
+//! Send such packets only to hosts you own or are authorised to test.
 #![forbid(unsafe_code)]
 
 mod flags; // the command line: a flag for every field, refusals on one line
 mod flood; // --flood: the same packet from every core, many per system call
 mod hints; // failures turned into one line, a hint and an exit code
+mod route; // no --src: the address the kernel would send from to reach --dst
 mod show; // --dry-run and --pcap: the packet shown or saved, not sent
 mod stop; // SIGINT and SIGTERM: stop between packets, say how many went out
 
@@ -50,6 +50,7 @@ fn run(args: &Args) -> Result<(), Failure> {
     // follow it (flags.rs builds that from its flags), then the data.
     let ip = &args.ip;
     let transport = args.transport.header();
+    let source = route::source(ip.src, ip.dst)?; // --src, or ip route get DST
     let header = Ipv4Header {
         // DSCP (RFC 2474) in the high six bits, ECN (RFC 3168) in the low two.
         type_of_service: ip.type_of_service(),
@@ -63,7 +64,7 @@ fn run(args: &Args) -> Result<(), Failure> {
         // What follows: 6 for TCP, 17 UDP, 1 ICMP, or CHAOS for bare data.
         protocol: ip.proto.or(transport.protocol()).unwrap_or(CHAOS),
         header_checksum: 0, // over the finished header: filled in below
-        source: ip.src,
+        source: source.address(),
         destination: ip.dst,
         options: ip.options()?,
     };
@@ -84,7 +85,7 @@ fn run(args: &Args) -> Result<(), Failure> {
     let bytes = packet.build();
 
     // --dry-run and --pcap show or save the packet instead of sending it.
-    show::dry_run_and_pcap(&args.sending, &packet, &bytes)?;
+    show::dry_run_and_pcap(&args.sending, &packet, &bytes, &source)?;
     if !args.sending.on_the_wire() {
         return Ok(());
     }

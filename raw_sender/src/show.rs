@@ -1,7 +1,8 @@
 //! What raw_sender prints and saves: with --dry-run the packet as tcpdump -X
-//! would show it, then field by field; with --pcap a file for tcpdump -r and
-//! Wireshark; and the lines that report sending. No kernel has touched the
-//! bytes of a dry run or a pcap, so they show our own IP checksum too.
+//! would show it, then field by field, and where its source address came
+//! from; with --pcap a file for tcpdump -r and Wireshark; and the lines that
+//! report sending. No kernel has touched the bytes of a dry run or a pcap,
+//! so they show our own IP checksum too.
 
 use std::fmt::Display;
 use std::fs::File;
@@ -14,12 +15,14 @@ use raw_sender::packet::Packet;
 
 use crate::flags::SendingFlags;
 use crate::hints::{self, Failure};
+use crate::route::Source;
 
 /// --pcap FILE: `count` copies of the packet saved; --dry-run: printed.
 pub fn dry_run_and_pcap(
     sending: &SendingFlags,
     packet: &Packet,
     bytes: &[u8],
+    source: &Source,
 ) -> Result<(), Failure> {
     if let Some(path) = &sending.pcap {
         write_pcap(path, bytes, sending.count).map_err(|error| {
@@ -31,10 +34,11 @@ pub fn dry_run_and_pcap(
     }
     if sending.dry_run {
         let shown = format!(
-            "{}\n{}\n{}",
+            "{}\n{}\n{}{}\n",
             output::summary(packet),
             output::hex_dump(bytes),
-            output::field_table(packet)
+            output::field_table(packet),
+            source.note()
         );
         // A reader that stops early (`| head`) is no error.
         match io::stdout().lock().write_all(shown.as_bytes()) {

@@ -717,3 +717,130 @@ fn a_reader_that_stops_early_stops_the_sender_quietly() {
         }
     });
 }
+
+/// `ip addr add ADDRESS dev lo` in the test's own namespace: a second local
+/// address, and with it a route to its /24 (RFC 5737's documentation range).
+fn add_address_to_lo(address: &str) {
+    testkit::run(Command::new("ip").args(["addr", "add", address, "dev", "lo"]));
+}
+
+#[test]
+fn without_src_the_source_is_the_kernel_s_choice_for_the_destination() {
+    in_netns(
+        "without_src_the_source_is_the_kernel_s_choice_for_the_destination",
+        || {
+            add_address_to_lo("192.0.2.1/24");
+            let (code, routed, stderr) =
+                raw_sender(&["--dry-run", "--tcp", "--dst", "192.0.2.77"]);
+            assert_eq!(code, 0, "{stderr}");
+            assert!(
+                routed.starts_with("IP 192.0.2.1.40000 > 192.0.2.77.12345: "),
+                "{routed}"
+            );
+            assert!(
+                routed.contains("    12  Source Address       192.0.2.1 "),
+                "{routed}"
+            );
+            let note = "source 192.0.2.1: the kernel's choice for 192.0.2.77 \
+                        (ip route get 192.0.2.77)\n";
+            assert!(routed.ends_with(note), "{routed}");
+            // The same bytes as with --src: the TCP checksum's pseudo-header
+            // holds the chosen source too. Only the last line differs.
+            let (code, given, _) = raw_sender(&[
+                "--dry-run",
+                "--tcp",
+                "--dst",
+                "192.0.2.77",
+                "--src",
+                "192.0.2.1",
+            ]);
+            assert_eq!(code, 0);
+            assert!(given.ends_with("source 192.0.2.1: from --src\n"), "{given}");
+            assert_eq!(
+                routed.strip_suffix(note),
+                given.strip_suffix("source 192.0.2.1: from --src\n")
+            );
+
+            let (code, local, _) = raw_sender(&["--dry-run"]);
+            assert_eq!(code, 0);
+            assert!(local.starts_with("IP 127.0.0.1 > 127.0.0.1: "), "{local}");
+            assert!(local.ends_with(
+                "source 127.0.0.1: the kernel's choice for 127.0.0.1 \
+                 (ip route get 127.0.0.1)\n"
+            ));
+            // lo down, as a fresh namespace has it: no route at all, yet
+            // 127.0.0.1 stays the answer for 127.0.0.1.
+            testkit::run(Command::new("ip").args(["link", "set", "lo", "down"]));
+            let (code, down, stderr) = raw_sender(&["--dry-run"]);
+            assert_eq!(code, 0, "{stderr}");
+            assert_eq!(down, local);
+        },
+    );
+}
+
+#[test]
+fn a_destination_with_no_route_is_refused_on_one_line_with_a_hint() {
+    in_netns(
+        "a_destination_with_no_route_is_refused_on_one_line_with_a_hint",
+        || {
+            // The namespace has lo and nothing else: no route to 198.51.100.7.
+            for args in [&["--dry-run"][..], &[], &["--pcap", "/dev/null"]] {
+                let mut args = args.to_vec();
+                args.extend(["--dst", "198.51.100.7"]);
+                let (code, stdout, stderr) = raw_sender(&args);
+                assert_eq!(code, 1, "{args:?}: {stderr}");
+                assert!(stdout.is_empty(), "{stdout}");
+                let lines: Vec<&str> = stderr.lines().collect();
+                assert_eq!(lines.len(), 2, "{stderr}");
+                assert_eq!(
+                    lines[0],
+                    "raw_sender: no route to 198.51.100.7: \
+                     Network is unreachable (os error 101)"
+                );
+                for way_out in ["ip route get 198.51.100.7", "--src ADDRESS"] {
+                    assert!(lines[1].contains(way_out), "{way_out:?}: {stderr}");
+                }
+            }
+            // With --src there is nothing to look up: the dry run works.
+            let (code, stdout, stderr) = raw_sender(&[
+                "--dry-run",
+                "--dst",
+                "198.51.100.7",
+                "--src",
+                "192.0.2.1",
+            ]);
+            assert_eq!(code, 0, "{stderr}");
+            assert!(stdout.starts_with("IP 192.0.2.1 > 198.51.100.7: "));
+        },
+    );
+}
+
+#[test]
+fn a_packet_from_the_chosen_source_reaches_a_listener_bound_there() {
+    in_netns(
+        "a_packet_from_the_chosen_source_reaches_a_listener_bound_there",
+        || {
+            add_address_to_lo("192.0.2.1/24");
+            let mut checker = Proc::spawn(command("listener").args([
+                "--raw",
+                "16",
+                "-c",
+                "1",
+                "-s",
+                "192.0.2.1",
+            ]));
+            assert_eq!(checker.listening_address(), "192.0.2.1");
+            let (code, stdout, stderr) =
+                raw_sender(&["--dst", "192.0.2.1", "-m", "from me"]);
+            assert_eq!(code, 0, "{stderr}");
+            assert!(stdout.starts_with("sent 27 bytes to 192.0.2.1"), "{stdout}");
+            let (status, report, log) = checker.finish();
+            assert!(status.success(), "{log}");
+            let report = String::from_utf8(report).unwrap();
+            assert!(
+                report.contains("IP 192.0.2.1 > 192.0.2.1: ip-proto-16 7"),
+                "{report}"
+            );
+        },
+    );
+}
