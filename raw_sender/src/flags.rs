@@ -27,9 +27,9 @@ use crate::hints::{self, Failure};
     group(ArgGroup::new("transport").args(["tcp", "udp", "icmp"])),
     group(ArgGroup::new("ports").args(["tcp", "udp"]).multiple(true)),
     group(ArgGroup::new("payload").args(["message", "data_hex", "file"])),
-    after_help = "Sending needs CAP_NET_RAW: `sudo ./target/debug/raw_sender ...` or \
-                  `sudo setcap cap_net_raw+ep ./target/debug/raw_sender`; --dry-run and \
-                  --pcap need nothing.\n\
+    after_help = "Sending needs CAP_NET_RAW: `sudo ./target/debug/raw_sender ...`, \
+                  `sudo setcap cap_net_raw+ep ./target/debug/raw_sender`, or inside \
+                  `lab/sandbox` (no sudo); --dry-run and --pcap need nothing.\n\
                   Linux fills in the IP checksum and Total Length of every packet, and the \
                   ID and source address when they are 0 (raw(7)).\n\
                   Exit codes: 0 sent, 1 error, 2 bad arguments, 77 no privilege.\n\

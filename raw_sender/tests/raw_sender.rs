@@ -844,3 +844,71 @@ fn a_packet_from_the_chosen_source_reaches_a_listener_bound_there() {
         },
     );
 }
+
+/// `lab/sandbox ARGS...` run as the user nobody, from a folder nobody can
+/// read holding `target/debug/` and `lab/sandbox`: a student without sudo.
+fn in_the_sandbox_as_nobody(script: &str) -> (i32, String, String) {
+    use std::os::unix::fs::PermissionsExt;
+    let binaries = testkit::WorldReadable::new();
+    let lab = binaries.folder().join("lab");
+    std::fs::create_dir(&lab).unwrap();
+    let sandbox = concat!(env!("CARGO_MANIFEST_DIR"), "/../lab/sandbox");
+    std::fs::copy(sandbox, lab.join("sandbox")).unwrap();
+    for (path, mode) in [(lab.clone(), 0o755), (lab.join("sandbox"), 0o755)] {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+            .unwrap();
+    }
+    let mut nobody = Command::new("setpriv");
+    nobody
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        .args(["lab/sandbox", "bash", "-c", script])
+        .current_dir(binaries.folder());
+    let (status, stdout, stderr) = run_with_input(&mut nobody, b"");
+    let stdout = String::from_utf8_lossy(&stdout).into_owned();
+    (status.code().unwrap_or(-1), stdout, stderr)
+}
+
+#[test]
+fn in_lab_sandbox_an_ordinary_user_sends_receives_and_captures() {
+    let test = "in_lab_sandbox_an_ordinary_user_sends_receives_and_captures";
+    // Root only to become nobody; the sandbox makes its own namespaces.
+    if !testkit::have_root(test) || !have_tool(test, "tcpdump") {
+        return;
+    }
+    // The listener says it listens (on stderr) once its raw socket is open;
+    // then the book's `sudo ./target/debug/raw_sender` runs, sudo and all.
+    let (code, stdout, stderr) = in_the_sandbox_as_nobody(
+        "id -u; ./target/debug/listener --raw 16 -c 1 2>&1 | { read -r line; \
+         echo \"$line\"; sudo ./target/debug/raw_sender -m 'no sudo' >&2; cat; }",
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    assert!(stdout.starts_with("65534\n"), "not run as nobody: {stdout}");
+    assert!(
+        stderr.contains("sent 27 bytes to 127.0.0.1, protocol 16 (CHAOS)"),
+        "{stderr}"
+    );
+    for line in [
+        "listening on 127.0.0.1 (raw, protocol 16)",
+        "IP 127.0.0.1 > 127.0.0.1: ip-proto-16 7",
+        "payload: 7 bytes of text: \"no sudo\"",
+    ] {
+        assert!(stdout.contains(line), "no {line:?} in\n{stdout}{stderr}");
+    }
+
+    // tcpdump captures there too: nothing to drop, as nobody with
+    // CAP_NET_RAW kept across exec.
+    let (code, stdout, stderr) = in_the_sandbox_as_nobody(
+        "sudo timeout 5 tcpdump -i lo -nn -vv -X -l -c 1 'ip[9]=0x10' 2>&1 | \
+         { read -r line; echo \"$line\"; ./target/debug/raw_sender -m seen \
+         >/dev/null; cat; }",
+    );
+    assert_eq!(code, 0, "{stdout}{stderr}");
+    for line in [
+        "tcpdump: listening on lo",
+        "proto unknown (16), length 24",
+        "127.0.0.1 > 127.0.0.1:  ip-proto-16 4",
+        "1 packet captured",
+    ] {
+        assert!(stdout.contains(line), "no {line:?} in\n{stdout}{stderr}");
+    }
+}
