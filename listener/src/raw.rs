@@ -99,6 +99,18 @@ fn checks(packet: &Packet, received: usize) -> Vec<String> {
             ip.header_checksum
         ),
     });
+    // An ICMP error quotes a header whose checksum the sender computed.
+    if let Some(Ok(quoted)) = packet.icmp_error() {
+        let (carried, expected) =
+            (quoted.ip.header_checksum, quoted.ip.expected_checksum());
+        checks.push(match carried == expected {
+            true => format!("quoted IP header checksum 0x{carried:04x} correct"),
+            false => format!(
+                "quoted IP header checksum 0x{carried:04x} incorrect, \
+                 expected 0x{expected:04x}"
+            ),
+        });
+    }
     let name = match &packet.transport {
         Transport::Tcp(_) => "TCP",
         Transport::Udp(_) => "UDP",

@@ -36,6 +36,32 @@ pub const PROTOCOL: u8 = 1;
 pub const ECHO_REPLY: u8 = 0;
 pub const DESTINATION_UNREACHABLE: u8 = 3;
 pub const ECHO_REQUEST: u8 = 8;
+pub const TIME_EXCEEDED: u8 = 11;
+pub const PARAMETER_PROBLEM: u8 = 12;
+
+// RFC 792, the error messages (Destination Unreachable, Time Exceeded,
+// Parameter Problem, Source Quench, Redirect) share one layout:
+//
+//  0                   1                   2                   3
+//  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |     Type      |     Code      |          Checksum             |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |    unused (Pointer for 12; Next-Hop MTU for 3/4, RFC 1191)     |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |      Internet Header + 64 bits of Original Data Datagram      |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+pub const REST_OF_HEADER: Range<usize> = 4..8;
+/// "64 bits of Original Data Datagram": enough for the ports of TCP or UDP.
+pub const ORIGINAL_DATA_LEN: usize = 8;
+/// The shortest quote: a 20-byte IPv4 header and those 64 bits.
+pub const MIN_QUOTE_LEN: usize = 20 + ORIGINAL_DATA_LEN;
+
+/// Whether a type is one of RFC 792's error messages, which quote the
+/// datagram that caused them.
+pub fn is_error(icmp_type: u8) -> bool {
+    matches!(icmp_type, 3 | 4 | 5 | TIME_EXCEEDED | PARAMETER_PROBLEM)
+}
 
 /// The fields of an ICMP echo (request or reply) header. For other types
 /// the last four bytes mean something else and are shown as they are.
@@ -86,6 +112,69 @@ impl IcmpEcho {
     }
 }
 
+/// The first eight bytes of an ICMP error message; the quoted datagram
+/// follows them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct IcmpError {
+    pub icmp_type: u8,
+    pub code: u8,
+    pub checksum: u16,
+    /// Unused (zero), the Pointer (type 12, first byte) or the Next-Hop MTU
+    /// (type 3 code 4, low 16 bits).
+    pub rest_of_header: u32,
+}
+
+impl IcmpError {
+    /// The header as bytes, every field as it is in `self`.
+    pub fn build(&self) -> Vec<u8> {
+        let mut header = vec![0u8; HEADER_LEN];
+        header[TYPE] = self.icmp_type;
+        header[CODE] = self.code;
+        BigEndian::write_u16(&mut header[CHECKSUM], self.checksum);
+        BigEndian::write_u32(&mut header[REST_OF_HEADER], self.rest_of_header);
+        header
+    }
+
+    /// The checksum over the whole message, header and quote.
+    pub fn expected_checksum(&self, quote: &[u8]) -> u16 {
+        let mut header = self.build();
+        header[CHECKSUM].fill(0);
+        checksum::Checksum::new().add(&header).add(quote).finish()
+    }
+
+    /// Reads an error message; returns its header and the quoted datagram.
+    /// Refuses other types, and a quote shorter than RFC 792's minimum.
+    pub fn parse(message: &[u8]) -> Result<(IcmpError, &[u8]), Malformed> {
+        if message.len() < HEADER_LEN {
+            return Err(Malformed::new(format!(
+                "{} bytes are too few for an ICMP header (8)",
+                message.len()
+            )));
+        }
+        if !is_error(message[TYPE]) {
+            return Err(Malformed::new(format!(
+                "ICMP type {} is not an error message",
+                message[TYPE]
+            )));
+        }
+        let quote = &message[HEADER_LEN..];
+        if quote.len() < MIN_QUOTE_LEN {
+            return Err(Malformed::new(format!(
+                "the quoted datagram has {} bytes, fewer than an IPv4 header \
+                 and 64 bits of data (28)",
+                quote.len()
+            )));
+        }
+        let header = IcmpError {
+            icmp_type: message[TYPE],
+            code: message[CODE],
+            checksum: BigEndian::read_u16(&message[CHECKSUM]),
+            rest_of_header: BigEndian::read_u32(&message[REST_OF_HEADER]),
+        };
+        Ok((header, quote))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +217,59 @@ mod tests {
                 .to_string()
                 .contains("too few")
         );
+    }
+
+    /// The port unreachable Linux sent for a UDP datagram from port 40000
+    /// to the closed port 54321 of 127.0.0.1, from `listener --raw 1` in a
+    /// fresh namespace: the ICMP message, then the whole datagram quoted.
+    const KERNEL_PORT_UNREACHABLE: [u8; 57] = [
+        0x03, 0x03, 0xfb, 0x2d, 0x00, 0x00, 0x00, 0x00, // type, code, sum
+        0x45, 0x00, 0x00, 0x31, 0x12, 0x34, 0x00, 0x00, 0x40, 0x11, 0x6a, 0x86,
+        0x7f, 0x00, 0x00, 0x01, 0x7f, 0x00, 0x00, 0x01, // quoted IPv4 header
+        0x9c, 0x40, 0xd4, 0x31, 0x00, 0x1d, 0x7a, 0x3c, // quoted UDP header
+        b'H', b'e', b'l', b'l', b'o', b' ', b'f', b'r', b'o', b'm', b' ', b'r',
+        b'a', b'w', b'_', b's', b'e', b'n', b'd', b'e', b'r',
+    ];
+
+    #[test]
+    fn the_kernels_port_unreachable_parses_rebuilds_and_has_its_checksum() {
+        let (header, quote) = IcmpError::parse(&KERNEL_PORT_UNREACHABLE).unwrap();
+        assert_eq!(
+            (header.icmp_type, header.code),
+            (DESTINATION_UNREACHABLE, 3)
+        );
+        assert_eq!(header.rest_of_header, 0);
+        assert_eq!(quote, &KERNEL_PORT_UNREACHABLE[8..]);
+        assert_eq!(header.expected_checksum(quote), 0xfb2d);
+        assert_eq!(
+            [header.build(), quote.to_vec()].concat(),
+            KERNEL_PORT_UNREACHABLE
+        );
+    }
+
+    #[test]
+    fn a_built_time_exceeded_round_trips() {
+        let quote = &KERNEL_PORT_UNREACHABLE[8..8 + MIN_QUOTE_LEN];
+        let mut header = IcmpError {
+            icmp_type: TIME_EXCEEDED,
+            code: 0,
+            checksum: 0,
+            rest_of_header: 0,
+        };
+        header.checksum = header.expected_checksum(quote);
+        let message = [header.build(), quote.to_vec()].concat();
+        // Any message with its checksum in place sums to zero (RFC 1071).
+        assert_eq!(checksum::Checksum::new().add(&message).finish(), 0);
+        assert_eq!(IcmpError::parse(&message), Ok((header, quote)));
+    }
+
+    #[test]
+    fn an_error_parse_refuses_echo_short_headers_and_short_quotes() {
+        let refusal =
+            |bytes: &[u8]| IcmpError::parse(bytes).unwrap_err().to_string();
+        assert!(refusal(&KERNEL_ECHO_REPLY).contains("not an error"));
+        assert!(refusal(&KERNEL_PORT_UNREACHABLE[..7]).contains("too few"));
+        assert!(refusal(&KERNEL_PORT_UNREACHABLE[..35]).contains("fewer than"));
+        assert!(IcmpError::parse(&KERNEL_PORT_UNREACHABLE[..36]).is_ok());
     }
 }

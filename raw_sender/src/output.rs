@@ -13,7 +13,7 @@ use byteorder::{ByteOrder, LittleEndian};
 use crate::hex::hex;
 use crate::icmp::{self, IcmpEcho};
 use crate::ipv4::{self, Ipv4Header};
-use crate::packet::{Packet, Transport};
+use crate::packet::{Packet, Quoted, Transport};
 use crate::tcp::{self, TcpHeader};
 use crate::udp::{self, UdpHeader};
 
@@ -36,6 +36,11 @@ pub fn summary(packet: &Packet) -> String {
             "IP {source}.{} > {destination}.{}: UDP, length {length}",
             udp.source_port, udp.destination_port
         ),
+        Transport::Icmp(_) if packet.icmp_error().is_some() => format!(
+            "IP {source} > {destination}: ICMP {}, length {}",
+            error_summary(packet),
+            length + icmp::HEADER_LEN
+        ),
         Transport::Icmp(icmp) => format!(
             "IP {source} > {destination}: ICMP {}, id {}, seq {}, length {}",
             icmp_name(icmp),
@@ -47,6 +52,37 @@ pub fn summary(packet: &Packet) -> String {
             "IP {source} > {destination}: ip-proto-{} {length}",
             packet.ip.protocol
         ),
+    }
+}
+
+/// An ICMP error in words, with the datagram it is about:
+/// `destination unreachable (port unreachable), for UDP 127.0.0.1.40000 >
+/// 127.0.0.1.54321`.
+fn error_summary(packet: &Packet) -> String {
+    let Transport::Icmp(icmp) = &packet.transport else {
+        return String::new();
+    };
+    let name = icmp_name(icmp);
+    match packet.icmp_error() {
+        Some(Ok(quoted)) => format!("{name}, for {}", quoted_summary(&quoted)),
+        Some(Err(why)) => format!("{name}, quoting a malformed datagram: {why}"),
+        None => name,
+    }
+}
+
+/// The quoted datagram in one phrase: protocol, addresses, ports.
+fn quoted_summary(quoted: &Quoted) -> String {
+    let ip = &quoted.ip;
+    let name = protocol_name(ip.protocol);
+    let name = match name {
+        "other" => format!("ip-proto-{}", ip.protocol),
+        _ => name.to_string(),
+    };
+    match quoted.ports() {
+        Some((from, to)) => {
+            format!("{name} {}.{from} > {}.{to}", ip.source, ip.destination)
+        }
+        None => format!("{name} {} > {}", ip.source, ip.destination),
     }
 }
 
@@ -92,13 +128,41 @@ pub fn icmp_name(message: &IcmpEcho) -> String {
     match (message.icmp_type, message.code) {
         (icmp::ECHO_REQUEST, _) => "echo request".into(),
         (icmp::ECHO_REPLY, _) => "echo reply".into(),
-        (icmp::DESTINATION_UNREACHABLE, 2) => "protocol unreachable".into(),
-        (icmp::DESTINATION_UNREACHABLE, 3) => "port unreachable".into(),
         (icmp::DESTINATION_UNREACHABLE, code) => {
-            format!("unreachable, code {code}")
+            format!("destination unreachable ({})", unreachable_name(code))
         }
+        (icmp::TIME_EXCEEDED, 0) => "time exceeded (TTL exceeded in transit)".into(),
+        (icmp::TIME_EXCEEDED, 1) => {
+            "time exceeded (fragment reassembly time exceeded)".into()
+        }
+        (icmp::PARAMETER_PROBLEM, _) => "parameter problem".into(),
         (kind, code) => format!("type {kind}, code {code}"),
     }
+}
+
+/// The codes of Destination Unreachable: RFC 792 (0-5), RFC 1122 3.2.2.1
+/// (6-12), RFC 1812 5.2.7.1 (13-15).
+fn unreachable_name(code: u8) -> String {
+    let name = match code {
+        0 => "net unreachable",
+        1 => "host unreachable",
+        2 => "protocol unreachable",
+        3 => "port unreachable",
+        4 => "fragmentation needed and DF set",
+        5 => "source route failed",
+        6 => "destination network unknown",
+        7 => "destination host unknown",
+        8 => "source host isolated",
+        9 => "network administratively prohibited",
+        10 => "host administratively prohibited",
+        11 => "network unreachable for TOS",
+        12 => "host unreachable for TOS",
+        13 => "communication administratively prohibited",
+        14 => "host precedence violation",
+        15 => "precedence cutoff in effect",
+        code => return format!("code {code}"),
+    };
+    name.into()
 }
 
 /// One header field: its name, its value, the byte where it starts, and the
@@ -139,7 +203,10 @@ pub fn field_table(packet: &Packet) -> String {
         Transport::None => None,
         Transport::Tcp(tcp) => Some(("TCP", tcp_fields(tcp))),
         Transport::Udp(udp) => Some(("UDP", udp_fields(udp))),
-        Transport::Icmp(icmp) => Some(("ICMP", icmp_fields(icmp))),
+        Transport::Icmp(icmp) => match packet.icmp_error() {
+            Some(Ok(quoted)) => Some(("ICMP", icmp_error_fields(&quoted))),
+            _ => Some(("ICMP", icmp_fields(icmp))),
+        },
     };
     if let Some((name, fields)) = transport {
         // The transport header starts where the IPv4 header ends.
@@ -154,7 +221,28 @@ pub fn field_table(packet: &Packet) -> String {
         packet.total_len().max(data_start + 1) - 1,
         packet.payload.len()
     );
+    if let Some(Ok(quoted)) = packet.icmp_error() {
+        quoted_rows(&mut table, &quoted, data_start);
+    }
     table
+}
+
+/// The datagram an ICMP error quotes, `base` bytes into the packet: its
+/// IPv4 header, then its first 64 bits (for TCP and UDP, the ports).
+fn quoted_rows(table: &mut String, quoted: &Quoted, base: usize) {
+    let ip_len = quoted.ip.header_len();
+    let title = format!("Quoted IPv4 header, bytes {base}-{}", base + ip_len - 1);
+    rows(table, &title, base, ipv4_fields(&quoted.ip));
+    let start = base + ip_len;
+    let end = start + quoted.original_data.len().max(1) - 1;
+    let what = match quoted.ports() {
+        Some((from, to)) => format!(
+            "{} source port {from}, destination port {to}",
+            protocol_name(quoted.ip.protocol)
+        ),
+        None => hex(&quoted.original_data),
+    };
+    let _ = writeln!(table, "Quoted data, bytes {start}-{end}: {what}");
 }
 
 /// A header's title, then a line per field, `base` bytes into the packet.
@@ -335,6 +423,48 @@ pub fn icmp_fields(header: &IcmpEcho) -> Vec<Field> {
     ]
 }
 
+/// The ICMP error header's fields, RFC 792.
+pub fn icmp_error_fields(quoted: &Quoted) -> Vec<Field> {
+    use icmp::*;
+    let header = &quoted.error;
+    let rfc = "RFC 792";
+    let (kind, code) = error_names(header.icmp_type, header.code);
+    let kind = format!("{} ({kind})", header.icmp_type);
+    let code = format!("{} ({code})", header.code);
+    let rest = header.rest_of_header;
+    let (name, value) = match (header.icmp_type, header.code) {
+        (PARAMETER_PROBLEM, _) => ("Pointer", (rest >> 24).to_string()),
+        (DESTINATION_UNREACHABLE, 4) => {
+            ("Next-Hop MTU", (rest & 0xffff).to_string())
+        }
+        _ => ("Unused", format!("0x{rest:08x}")),
+    };
+    vec![
+        Field::new("Type", kind, TYPE, rfc),
+        Field::new("Code", code, CODE, rfc),
+        Field::new("Checksum", hex_u16(header.checksum), CHECKSUM.start, rfc),
+        Field::new(name, value, REST_OF_HEADER.start, rfc),
+    ]
+}
+
+/// An error message's type and code, each in RFC 792's words.
+fn error_names(icmp_type: u8, code: u8) -> (&'static str, String) {
+    match icmp_type {
+        icmp::DESTINATION_UNREACHABLE => {
+            ("destination unreachable", unreachable_name(code))
+        }
+        icmp::TIME_EXCEEDED => match code {
+            0 => ("time exceeded", "TTL exceeded in transit".into()),
+            1 => ("time exceeded", "fragment reassembly time exceeded".into()),
+            _ => ("time exceeded", format!("code {code}")),
+        },
+        icmp::PARAMETER_PROBLEM => ("parameter problem", format!("code {code}")),
+        4 => ("source quench", format!("code {code}")),
+        5 => ("redirect", format!("code {code}")),
+        _ => ("error", format!("code {code}")),
+    }
+}
+
 /// A length counted in 32-bit words (IHL, Data Offset): "5 (20 bytes)".
 fn words(len: usize) -> String {
     format!("{} ({len} bytes)", len / 4)
@@ -439,6 +569,56 @@ mod tests {
             sequence_number: 1,
         };
         assert_eq!(icmp_name(&request), "echo request");
+    }
+
+    /// A router's time exceeded for a TCP SYN, built here as Linux builds
+    /// one, but quoting only what RFC 792 asks: the header and 64 bits.
+    #[test]
+    fn a_time_exceeded_shows_the_datagram_it_quotes() {
+        let quote: [u8; 28] = [
+            0x45, 0x00, 0x00, 0x28, 0x00, 0x01, 0x00, 0x00, 0x01, 0x06, 0x00, 0x00,
+            0xc0, 0x00, 0x02, 0x02, 0xc6, 0x33, 0x64, 0x02, // IPv4, TTL 1
+            0x9c, 0x40, 0x00, 0x17, 0x00, 0x00, 0x00, 0x01, // ports, seq
+        ];
+        let mut error = icmp::IcmpError {
+            icmp_type: icmp::TIME_EXCEEDED,
+            code: 0,
+            checksum: 0,
+            rest_of_header: 0,
+        };
+        error.checksum = error.expected_checksum(&quote);
+        let message = [error.build(), quote.to_vec()].concat();
+        let outer = [
+            &[0x45, 0xc0, 0x00, 0x38, 0, 0, 0, 0, 64, 1, 0, 0][..],
+            &[192, 0, 2, 1, 192, 0, 2, 2][..],
+            &message[..],
+        ]
+        .concat();
+        let packet = Packet::parse(&outer).unwrap();
+        assert_eq!(
+            summary(&packet),
+            "IP 192.0.2.1 > 192.0.2.2: ICMP time exceeded (TTL exceeded in transit), \
+             for TCP 192.0.2.2.40000 > 198.51.100.2.23, length 36"
+        );
+        let quoted = packet.icmp_error().unwrap().unwrap();
+        assert_eq!(
+            quoted.ip.total_length, 40,
+            "the original's, not the quote's"
+        );
+        let table = field_table(&packet);
+        assert!(
+            table.contains("Quoted IPv4 header, bytes 28-47:"),
+            "{table}"
+        );
+        assert!(table.contains("  36  Time to Live         1 "), "{table}");
+        assert!(
+            table.contains("Quoted data, bytes 48-55: TCP source port 40000"),
+            "{table}"
+        );
+        assert_eq!(
+            packet.transport_checksums().map(|(a, b)| a == b),
+            Some(true)
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! them: the lengths, and the checksums that cover it.
 
 use crate::Malformed;
-use crate::icmp::IcmpEcho;
+use crate::icmp::{IcmpEcho, IcmpError};
 use crate::ipv4::Ipv4Header;
 use crate::tcp::TcpHeader;
 use crate::udp::UdpHeader;
@@ -184,4 +184,63 @@ impl Packet {
             }
         }
     }
+
+    /// For an ICMP error message: its header and the datagram it quotes;
+    /// None for any other packet.
+    pub fn icmp_error(&self) -> Option<Result<Quoted, Malformed>> {
+        let Transport::Icmp(icmp) = &self.transport else {
+            return None;
+        };
+        if !icmp::is_error(icmp.icmp_type) {
+            return None;
+        }
+        let message = [icmp.build(), self.payload.clone()].concat();
+        Some(IcmpError::parse(&message).and_then(|(error, quote)| {
+            let (ip, original_data) = parse_quoted_header(quote)?;
+            let end = original_data.len().min(icmp::ORIGINAL_DATA_LEN);
+            Ok(Quoted {
+                error,
+                ip,
+                original_data: original_data[..end].to_vec(),
+            })
+        }))
+    }
+}
+
+/// An ICMP error message and what it quotes of the datagram that caused it
+/// (RFC 792: "Internet Header + 64 bits of Original Data Datagram").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Quoted {
+    pub error: IcmpError,
+    pub ip: Ipv4Header,
+    pub original_data: Vec<u8>,
+}
+
+impl Quoted {
+    /// The source and destination ports, which TCP and UDP both keep in
+    /// the first four bytes: the reason RFC 792 quotes 64 bits.
+    pub fn ports(&self) -> Option<(u16, u16)> {
+        let data = &self.original_data;
+        match self.ip.protocol {
+            tcp::PROTOCOL | udp::PROTOCOL if data.len() >= 4 => Some((
+                u16::from_be_bytes([data[0], data[1]]),
+                u16::from_be_bytes([data[2], data[3]]),
+            )),
+            _ => None,
+        }
+    }
+}
+
+/// The quoted IPv4 header. Its Total Length counts the original datagram,
+/// of which a router may quote only the first 28 bytes: the header is read
+/// as if Total Length said what is here, then given its own value back.
+fn parse_quoted_header(quote: &[u8]) -> Result<(Ipv4Header, &[u8]), Malformed> {
+    let mut copy = quote.to_vec();
+    let carried = u16::from_be_bytes([copy[2], copy[3]]);
+    let here = u16::try_from(copy.len()).unwrap_or(u16::MAX);
+    copy[2..4].copy_from_slice(&carried.min(here).to_be_bytes());
+    let (mut ip, _) = Ipv4Header::parse(&copy)?;
+    ip.total_length = carried;
+    let header_len = ip.header_len();
+    Ok((ip, &quote[header_len..]))
 }
