@@ -97,8 +97,10 @@ fn a_syn_to_a_closed_port_is_answered_by_a_rst() {
         let tcp = listening(&["--raw", "6", "-c", "2"]);
         probe(&["--tcp", "--flags", "S", "--seq", "1000", "--dport", "12345"]);
         let report = printed(tcp);
+        // RFC 9293 3.10.7.1: <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>, and
+        // SEG.LEN counts the SYN and the 21 bytes of data it carried.
         let reply =
-            "IP 127.0.0.1.12345 > 127.0.0.1.40000: Flags [R.], seq 0, ack 1001,";
+            "IP 127.0.0.1.12345 > 127.0.0.1.40000: Flags [R.], seq 0, ack 1022,";
         assert!(report.contains(reply), "no {reply:?} in:\n{report}");
         assert!(report.contains("0x14 (RST ACK)"), "{report}");
     });
