@@ -1,6 +1,7 @@
 //! What comes back from a raw probe, as `listener --raw` shows it: the
 //! kernel's ICMP port unreachable for a datagram to a closed port, and the
-//! SYN-ACK or RST for a crafted SYN. Each test runs in a fresh network
+//! SYN-ACK or RST for a crafted SYN, and a router's time exceeded for a TTL
+//! of 1. Each test runs in a fresh network
 //! namespace (root), so the probes and replies stay on its own loopback.
 
 use testkit::{Proc, command, in_netns, run};
@@ -104,4 +105,75 @@ fn a_syn_to_a_closed_port_is_answered_by_a_rst() {
         assert!(report.contains(reply), "no {reply:?} in:\n{report}");
         assert!(report.contains("0x14 (RST ACK)"), "{report}");
     });
+}
+
+/// A router namespace, deleted (with its interfaces) when dropped.
+struct Router(String);
+
+impl Drop for Router {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("ip")
+            .args(["netns", "del", &self.0])
+            .status();
+    }
+}
+
+/// Runs `ip ARGS`, asserting that it succeeds.
+fn ip(args: &[&str]) {
+    run(std::process::Command::new("ip").args(args));
+}
+
+#[test]
+fn a_ttl_of_1_through_a_router_draws_a_decoded_time_exceeded() {
+    in_netns(
+        "a_ttl_of_1_through_a_router_draws_a_decoded_time_exceeded",
+        || {
+            // This namespace is the host 192.0.2.2; a second one routes
+            // to 198.51.100.0/24 (RFC 5737 documentation addresses only).
+            let router =
+                Router(format!("raw-replies-router-{}", std::process::id()));
+            let r = router.0.as_str();
+            ip(&["netns", "add", r]);
+            ip(&[
+                "link", "add", "rr0", "type", "veth", "peer", "name", "rr1",
+                "netns", r,
+            ]);
+            ip(&["addr", "add", "192.0.2.2/24", "dev", "rr0"]);
+            ip(&["link", "set", "rr0", "up"]);
+            ip(&["route", "add", "198.51.100.0/24", "via", "192.0.2.1"]);
+            ip(&["-n", r, "addr", "add", "192.0.2.1/24", "dev", "rr1"]);
+            ip(&["-n", r, "link", "set", "rr1", "up"]);
+            // The far side: a veth pair inside the router, one end up with
+            // an address, so 198.51.100.0/24 has a route to be forwarded on.
+            ip(&[
+                "-n", r, "link", "add", "rr2", "type", "veth", "peer", "name", "rr3",
+            ]);
+            ip(&["-n", r, "addr", "add", "198.51.100.1/24", "dev", "rr2"]);
+            ip(&["-n", r, "link", "set", "rr2", "up"]);
+            ip(&["-n", r, "link", "set", "rr3", "up"]);
+            run(std::process::Command::new("ip").args([
+                "netns",
+                "exec",
+                r,
+                "sysctl",
+                "-qw",
+                "net.ipv4.ip_forward=1",
+            ]));
+            let icmp = listening(&["--raw", "1", "-s", "192.0.2.2", "-c", "1"]);
+            probe(&["--dst", "198.51.100.10", "--ttl", "1", "--udp"]);
+            let report = printed(icmp);
+            for line in [
+                "IP 192.0.2.1 > 192.0.2.2: ICMP time exceeded (TTL exceeded in \
+                 transit), for UDP 192.0.2.2.40000 > 198.51.100.10.54321",
+                "    20  Type                 11 (time exceeded)",
+                "    21  Code                 0 (TTL exceeded in transit)",
+                "    36  Time to Live         1 ",
+                "    44  Destination Address  198.51.100.10",
+                "check: quoted IP header checksum 0x",
+            ] {
+                assert!(report.contains(line), "no {line:?} in:\n{report}");
+            }
+            assert!(!report.contains("incorrect"), "{report}");
+        },
+    );
 }
