@@ -1,8 +1,8 @@
 //! What comes back from a raw probe, as `listener --raw` shows it: the
 //! kernel's ICMP port unreachable for a datagram to a closed port, and the
 //! SYN-ACK or RST for a crafted SYN, and a router's time exceeded for a TTL
-//! of 1. Each test runs in a fresh network
-//! namespace (root), so the probes and replies stay on its own loopback.
+//! of 1. Each test runs in a fresh network namespace (root), so the probes
+//! and replies stay in namespaces the test made.
 
 use testkit::{Proc, command, in_netns, run};
 
