@@ -53,7 +53,8 @@ pub fn no_reply(name: &str, error: io::Error, args: &Args) -> io::Error {
         Some(_) => "is `cargo run -p listener -- -u -U PATH` running?".into(),
         None => format!(
             "UDP has no connection, so silence is all we get when nobody listens: \
-             is `echo \"I got your message\" | nc -l -p {} -u` running?",
+             is `echo \"I got your message\" | nc {}-l -p {} -u` running?",
+            if name.starts_with('[') { "-6 " } else { "" },
             args.port
         ),
     };

@@ -6,7 +6,8 @@
 //! Terminal 2 prints `I got your message` (and, on stderr, who sent it);
 //! terminal 1 prints our greeting. The course's Python
 //! `socket.socket(AF_INET, SOCK_DGRAM, 0)` is the
-//! `Socket::new(Domain::IPV4, Type::DGRAM, None)` below. There is no
+//! `Socket::new(server.domain(), Type::DGRAM, None)` below (AF_INET,
+//! `Domain::IPV4`, for 127.0.0.1; AF_INET6 for ::1; AF_UNIX for -U). There is no
 //! connection: each sendto(2) names its destination, and nothing tells us
 //! whether anyone is there except a reply.
 #![forbid(unsafe_code)]
@@ -51,7 +52,8 @@ fn exchange(args: &Args) -> io::Result<()> {
     for server in &servers {
         flags::check_fits(&message, server)?;
         // ANCHOR: socket
-        // socket(AF_INET, SOCK_DGRAM, 0); see socket(2) and udp(7).
+        // socket(AF_INET, SOCK_DGRAM, 0); see socket(2) and udp(7). The
+        // family comes with the address: Domain::IPV4 for 127.0.0.1.
         let socket = Socket::new(server.domain(), Type::DGRAM, None)?;
         // ANCHOR_END: socket
         let own_path = unix::bind_for_reply(&socket, server)?;
@@ -73,12 +75,14 @@ fn exchange(args: &Args) -> io::Result<()> {
     hints::say(&format!("sent {} bytes to {name}", message.len()));
 
     // recvfrom(2): the next datagram, and who sent it. SO_RCVTIMEO bounds
-    // the wait: silence is all we get when nobody listens.
+    // the wait: silence is all we get when nobody listens. (nix's recvfrom
+    // takes a plain byte buffer; socket2's wants one it may leave
+    // uninitialised, which safe code cannot read.)
     socket.set_read_timeout(Some(Duration::from_secs(args.timeout)))?;
     let mut reply = vec![0u8; flags::MAX_DATAGRAM];
     let received = loop {
         let received = recvfrom::<SockaddrStorage>(socket.as_raw_fd(), &mut reply);
-        // EINTR: a signal came (unix.rs handles it); wait on as before.
+        // EINTR: a signal came (with -U, unix.rs tidies up and exits).
         if received != Err(Errno::EINTR) {
             break received;
         }

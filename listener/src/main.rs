@@ -5,7 +5,7 @@
 //!
 //! Like `echo "I got your message" | nc -l -p 12345`, it prints what a client
 //! sends (stdout) and answers with the reply (from --reply, or from standard
-//! input when that is a pipe or a file). A server's system calls come in
+//! input when that is not a terminal). A server's system calls come in
 //! this order: socket, bind, listen, accept, then recv and send on the
 //! accepted socket, and close. `-u` serves UDP (socket, bind, recvfrom,
 //! sendto); `--raw` receives raw IP packets. It binds 127.0.0.1 unless told
@@ -73,15 +73,15 @@ fn serve_stream(args: &Args, reply: &Reply) -> io::Result<()> {
     // listen(2): from now on the kernel completes handshakes for us; up to
     // 1024 connections wait in its queue (the backlog) until we accept them.
     socket.listen(1024)?;
-    shutdown::on_signal(args, "clients", &socket)?;
-    hints::listening(&socket, args)?;
+    shutdown::on_signal(args, "clients", &socket)?; // Ctrl-C: shutdown.rs
+    hints::listening(&socket, args)?; // "listening on ADDR": -p 0's port too
     if args.keep {
         return keep::serve(&socket, reply, args); // -k: client after client
     }
     // accept(2): wait for a client; it gets a new socket of its own, while
     // `socket` could go on listening for more.
     let (client, peer) = socket.accept()?;
-    let _busy = shutdown::Busy::start();
+    let _busy = shutdown::Busy::start(); // Ctrl-C now lets it finish first
     converse(&client, &describe(&peer), reply, args)
     // close(2): `client` and `socket` are dropped here, and that closes them.
 }
@@ -113,26 +113,18 @@ pub fn converse(
         // what the client sent is kept: a client that reads until
         // end-of-file (stream_client, nc -N) then knows all went well.
         (Ok(_), Ok(_)) => client.shutdown(Shutdown::Write)?,
-        // Else SO_LINGER 0: close(2) sends RST, and the client can tell.
-        _ => client.set_linger(Some(Duration::ZERO))?,
+        _ => client.set_linger(Some(Duration::ZERO))?, // close(2): RST, not FIN
     }
     hints::conversation(peer, received, answered)
-}
-
-/// send(2) the reply; returns its size. (A file on stdin goes by
-/// sendfile(2), with no copy through us: limits.rs, the bulk crate.)
-fn send_reply(mut client: Bounded, reply: &Reply) -> io::Result<u64> {
-    match reply {
-        Reply::Bytes(bytes) => client.write_all(bytes).map(|()| bytes.len() as u64),
-        Reply::Stdin => client.send_stdin(),
-    }
 }
 
 /// recv(2) until the client shuts down its side (a read of 0 bytes),
 /// keeping what arrives; returns the byte count.
 fn receive(mut client: Bounded, keep: bool) -> Result<u64, Cut> {
+    // Into a file or pipe, splice(2) does the loop's work, copying nothing
+    // through us (limits.rs, the bulk crate): a trace shows splice there.
     if !keep && let Some(moved) = client.splice_into_stdout() {
-        return moved.map_err(Cut::from); // splice(2): limits.rs, the bulk crate
+        return moved.map_err(Cut::from);
     }
     let mut kept = Kept::new(keep); // printed now, or with -k gathered first
     let mut buffer = vec![0u8; kept.buffer_size()];
@@ -147,6 +139,15 @@ fn receive(mut client: Bounded, keep: bool) -> Result<u64, Cut> {
                 return Err(Cut::Peer(error));
             }
         }
+    }
+}
+
+/// send(2) the reply; returns its size. (A file on stdin goes by
+/// sendfile(2), with no copy through us: limits.rs, the bulk crate.)
+fn send_reply(mut client: Bounded, reply: &Reply) -> io::Result<u64> {
+    match reply {
+        Reply::Bytes(bytes) => client.write_all(bytes).map(|()| bytes.len() as u64),
+        Reply::Stdin => client.send_stdin(),
     }
 }
 // ANCHOR_END: converse
@@ -165,8 +166,8 @@ fn serve_datagrams(args: &Args, reply: &[u8]) -> io::Result<()> {
     // every datagram arrives on this one socket, each naming its sender.
     let bound = socket.bind(&address);
     bound.map_err(hints::cannot_bind(&address))?;
-    shutdown::on_signal(args, "datagrams", &socket)?;
-    hints::listening(&socket, args)?;
+    shutdown::on_signal(args, "datagrams", &socket)?; // Ctrl-C: shutdown.rs
+    hints::listening(&socket, args)?; // "listening on ADDR": -p 0's port too
     let mut datagram = vec![0u8; flags::MAX_DATAGRAM];
     loop {
         if address.is_unix() {

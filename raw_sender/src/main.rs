@@ -6,8 +6,8 @@
 //!     sudo ./target/debug/raw_sender
 //!     ./target/debug/raw_sender --dry-run             # no privilege needed
 //!
-//! Terminal 1 shows our packet: protocol 16 (CHAOS), ttl 64, id 4660 and the
-//! greeting. The course's Python `socket.socket(AF_INET, SOCK_RAW, IPPROTO_RAW)`
+//! Terminal 1 shows our packet: protocol 16 (CHAOS; tcpdump says `proto
+//! unknown (16)`), ttl 64, id 4660 and the greeting. The course's Python `socket.socket(AF_INET, SOCK_RAW, IPPROTO_RAW)`
 //! is the `Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::from(255)))`
 //! below. Raw sockets need CAP_NET_RAW: root, or `lab/sandbox` without sudo.
 //! Send such packets only to hosts you own or are authorised to test.
@@ -46,7 +46,8 @@ fn main() -> ExitCode {
 fn run(args: &Args) -> Result<(), Failure> {
     // ANCHOR: header
     // The IPv4 header, field by field as RFC 791 § 3.1 draws it; ipv4.rs
-    // writes each where the diagram puts it. A TCP, UDP or ICMP header may
+    // writes each where the diagram puts it (Version, always 4, and IHL,
+    // from the options' length, are written there too). A TCP, UDP or ICMP header may
     // follow it (flags.rs builds that from its flags), then the data.
     let ip = &args.ip;
     let transport = args.transport.header();
@@ -56,7 +57,7 @@ fn run(args: &Args) -> Result<(), Failure> {
         type_of_service: ip.type_of_service(),
         total_length: 0, // header and data: filled in below
         identification: ip.id,
-        evil: ip.evil,
+        evil: ip.evil, // the reserved flag bit, RFC 3514's "evil bit"
         dont_fragment: ip.df,
         more_fragments: ip.mf,
         fragment_offset: ip.frag_offset,
@@ -111,7 +112,7 @@ fn run(args: &Args) -> Result<(), Failure> {
     // One packet every -i MS, until `count` are sent or a signal comes.
     while sent < count && stop::go_on(sent, args.sending.interval) {
         // sendto(2): the bytes go out as they are, but for the fields Linux
-        // fills in (raw(7)): checksum, total length, and an id of 0.
+        // fills in (raw(7)): checksum, total length, an id or source of 0.
         socket.send_to(&bytes, &destination).map_err(|error| {
             let message = format!("cannot send to {}: {error}", ip.dst);
             io::Error::new(error.kind(), message)

@@ -34,12 +34,14 @@ pub fn cannot_connect(
     }
     let hint = match error.kind() {
         ErrorKind::ConnectionRefused if args.unix.is_some() => {
-            "\n  nothing is listening on that socket: start `listener -U PATH` first"
+            "\n  nothing is listening on that socket: start \
+             `cargo run -p listener -- -U PATH` first"
                 .into()
         }
         ErrorKind::ConnectionRefused => format!(
             "\n  nothing is listening there: start a server first, e.g. \
-             `echo \"I got your message\" | nc -l -p {}`",
+             `echo \"I got your message\" | nc {}-l -p {}`",
+            ipv6_flag(&name),
             args.port
         ),
         ErrorKind::NotFound => "\n  no socket file at that path: start \
@@ -130,4 +132,10 @@ pub fn quiet_if_closed(error: io::Error) -> io::Result<()> {
             format!("cannot write the reply to standard output: {error}"),
         )),
     }
+}
+
+/// nc listens on IPv4 unless told `-6`: the flag a hint's nc needs for
+/// `name` (`[::1]:12345` is IPv6).
+pub fn ipv6_flag(name: &str) -> &'static str {
+    if name.starts_with('[') { "-6 " } else { "" }
 }

@@ -5,7 +5,9 @@
 //!
 //! Terminal 2 prints `I got your message`; terminal 1 prints our greeting.
 //! The course's Python `socket.socket(AF_INET, SOCK_STREAM, 0)` is the
-//! `Socket::new(Domain::IPV4, Type::STREAM, None)` below: family, type, proto.
+//! `Socket::new(server.domain(), Type::STREAM, None)` below: family, type,
+//! proto, where `server.domain()` is AF_INET (`Domain::IPV4`) for 127.0.0.1,
+//! AF_INET6 for ::1 (-6), AF_UNIX for a path (-U).
 //! A stream socket is connection-oriented and sequenced: connect(2) sets the
 //! connection up, shutdown(2) and close(2) tear it down.
 #![forbid(unsafe_code)]
@@ -44,7 +46,8 @@ fn talk(args: &Args) -> io::Result<()> {
     let mut connected = None;
     for server in &servers {
         // ANCHOR: socket
-        // socket(AF_INET, SOCK_STREAM, 0); see socket(2) and tcp(7).
+        // socket(AF_INET, SOCK_STREAM, 0); see socket(2) and tcp(7). The
+        // family comes with the address: Domain::IPV4 for 127.0.0.1.
         let socket = Socket::new(server.domain(), Type::STREAM, None)?;
         // ANCHOR_END: socket
         // connect(2): the three-way handshake (SYN, SYN-ACK, ACK) happens here.
@@ -80,8 +83,9 @@ fn talk(args: &Args) -> io::Result<()> {
 
     // recv(2) until the server closes its side: a read of 0 bytes.
     socket.set_read_timeout(Some(timeout))?;
-    // (Into a file or a pipe, splice(2) moves the bytes without copying them
-    // through us: see the bulk crate and the book's appendix "Going fast".)
+    // Into a file or a pipe, splice(2) does this loop's work without copying
+    // the bytes through us (the bulk crate; the book's "Going fast"), so a
+    // trace shows splice there; to a terminal, the recv loop below runs.
     if let Some(received) = bulk::receive_into(&socket, io::stdout(), || Ok(())) {
         return hints::received(&name, received, args);
     }
