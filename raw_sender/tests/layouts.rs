@@ -324,3 +324,57 @@ fn ipv4_options_longer_than_40_bytes_are_refused() {
             .contains("at most 40")
     );
 }
+
+#[test]
+fn etherparse_reads_our_icmp_errors_every_unreachable_code_and_time_exceeded() {
+    let mut random = Random(0x1c3b_0792);
+    let kinds = (0..=15u8)
+        .map(|code| (icmp::DESTINATION_UNREACHABLE, code))
+        .chain([(icmp::TIME_EXCEEDED, 0), (icmp::TIME_EXCEEDED, 1)]);
+    for (icmp_type, code) in kinds {
+        // A quoted IPv4 header (any fields) and 64 bits of its data.
+        let mut quoted = random_packet(&mut random, 0);
+        quoted.payload.resize(icmp::ORIGINAL_DATA_LEN, 0xa5);
+        quoted.fill_in();
+        let quote = quoted.build();
+        // Next-Hop MTU (RFC 1191) only where code 4 gives it a meaning.
+        let rest_of_header = if (icmp_type, code) == (3, 4) { 1280 } else { 0 };
+        let mut ours = icmp::IcmpError {
+            icmp_type,
+            code,
+            checksum: 0,
+            rest_of_header,
+        };
+        ours.checksum = ours.expected_checksum(&quote);
+        let message = [ours.build(), quote.clone()].concat();
+        let (theirs, payload) =
+            etherparse::Icmpv4Header::from_slice(&message).unwrap();
+        let what = format!("type {icmp_type} code {code}: {theirs:?}");
+        use etherparse::Icmpv4Type::{DestinationUnreachable, TimeExceeded};
+        let (their_type, their_code) = match &theirs.icmp_type {
+            DestinationUnreachable(header) => (3, header.code_u8()),
+            TimeExceeded(code) => (11, code.code_u8()),
+            _ => panic!("{what}"),
+        };
+        assert_eq!((their_type, their_code), (icmp_type, code), "{what}");
+        if let DestinationUnreachable(header) = &theirs.icmp_type
+            && code == 4
+        {
+            assert_eq!(
+                *header,
+                etherparse::icmpv4::DestUnreachableHeader::FragmentationNeeded {
+                    next_hop_mtu: 1280
+                }
+            );
+        }
+        assert_eq!(payload, &quote[..], "{what}");
+        assert_eq!(theirs.checksum, ours.checksum, "{what}");
+        assert_eq!(
+            theirs.icmp_type.calc_checksum(payload),
+            ours.checksum,
+            "{what}"
+        );
+        assert_eq!(theirs.to_bytes().as_slice(), &message[..8], "{what}");
+        assert_eq!(icmp::IcmpError::parse(&message), Ok((ours, &quote[..])));
+    }
+}
