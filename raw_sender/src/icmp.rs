@@ -1,6 +1,8 @@
-//! The ICMP echo message, RFC 792 ("Echo or Echo Reply Message"), written
-//! and read byte by byte. Other ICMP messages share the first four bytes
-//! (type, code, checksum); the listener reads those too.
+//! ICMP, RFC 792, byte by byte: the echo message ("Echo or Echo Reply
+//! Message"), which raw_sender sends, and the error messages (destination
+//! unreachable, time exceeded, ...), which quote the datagram that caused
+//! them and which the listener reads. All share the first four bytes (type,
+//! code, checksum).
 //!
 //! ```text
 //!  0                   1                   2                   3
