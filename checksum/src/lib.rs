@@ -205,7 +205,12 @@ pub fn ipv6_transport_checksum(
 ) -> u16 {
     let length = u32::try_from(header.len() + data.len()).unwrap_or(u32::MAX);
     let mut sum = Checksum::new();
-    sum.add(&ipv6_pseudo_header(source, destination, next_header, length));
+    sum.add(&ipv6_pseudo_header(
+        source,
+        destination,
+        next_header,
+        length,
+    ));
     sum.add(header).add(data);
     sum.finish()
 }
@@ -423,14 +428,15 @@ mod tests {
 
     #[test]
     fn a_captured_icmpv6_echo_request_has_the_checksum_it_carries() {
-        // `ping -6 -c 1 -p 61 -s 4 ::1` from a capture on lo: type 128,
-        // code 0, checksum 0x7b55 (tshark: "[correct]"), id 0x0007, seq 1,
-        // then four bytes of 0x61.
-        let header = [0x80, 0x00, 0x00, 0x00, 0x00, 0x07, 0x00, 0x01];
-        let data = [0x61; 4];
+        // `ping -6 -c 1 -p 61 -s 4 ::1`, captured on lo: type 128, code 0,
+        // checksum 0x0137 (tshark: "[correct]"), id 0x1d7f, seq 1, then
+        // the four data bytes 61 00 00 00.
+        let header = [0x80, 0x00, 0x00, 0x00, 0x1d, 0x7f, 0x00, 0x01];
+        let data = [0x61, 0, 0, 0];
         let localhost = Ipv6Addr::LOCALHOST;
-        let expected = ipv6_transport_checksum(localhost, localhost, 58, &header, &data);
-        assert_eq!(expected, 0x7b55);
+        let expected =
+            ipv6_transport_checksum(localhost, localhost, 58, &header, &data);
+        assert_eq!(expected, 0x0137);
         // Summed with the checksum in place, the message checks out.
         let mut with_checksum = header;
         with_checksum[2..4].copy_from_slice(&expected.to_be_bytes());
@@ -492,12 +498,23 @@ mod tests {
         );
         assert_eq!(v4, 0xaff1);
         let mapped = localhost.to_ipv6_mapped();
-        let mixed =
-            transport_checksum(localhost.into(), mapped.into(), 17, &header, b"hey\n");
+        let mixed = transport_checksum(
+            localhost.into(),
+            mapped.into(),
+            17,
+            &header,
+            b"hey\n",
+        );
         assert_eq!(
             mixed,
             ipv6_transport_checksum(mapped, mapped, 17, &header, b"hey\n")
         );
-        assert_ne!(mixed, v4, "the two pseudo-headers sum differently");
+        // The mapped prefix ::ffff adds 0xFFFF to each address, and 0xFFFF
+        // is zero in one's complement (-0): the same checksum either way.
+        assert_eq!(mixed, v4);
+        let other = Ipv6Addr::LOCALHOST;
+        let v6 =
+            transport_checksum(other.into(), other.into(), 17, &header, b"hey\n");
+        assert_ne!(v6, v4, "::1 is not 127.0.0.1");
     }
 }

@@ -8,7 +8,7 @@ use base64::Engine;
 use raw_sender::Malformed;
 use raw_sender::hex::{hex, unhex};
 use raw_sender::output;
-use raw_sender::packet::{Packet, Transport};
+use raw_sender::packet::{IpHeader, Packet, Transport};
 
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
@@ -90,15 +90,17 @@ fn malformed(bytes: &[u8], why: &Malformed) -> String {
 /// What a packet checker (Wireshark, say) would complain about.
 fn checks(packet: &Packet, received: usize) -> Vec<String> {
     let mut checks = Vec::new();
-    let ip = &packet.ip;
-    let expected = ip.expected_checksum();
-    checks.push(match ip.header_checksum == expected {
-        true => format!("IP header checksum 0x{expected:04x} correct"),
-        false => format!(
-            "IP header checksum 0x{:04x} incorrect, expected 0x{expected:04x}",
-            ip.header_checksum
-        ),
-    });
+    // IPv6 has no header checksum to check.
+    if let IpHeader::V4(ip) = &packet.ip {
+        let expected = ip.expected_checksum();
+        checks.push(match ip.header_checksum == expected {
+            true => format!("IP header checksum 0x{expected:04x} correct"),
+            false => format!(
+                "IP header checksum 0x{:04x} incorrect, expected 0x{expected:04x}",
+                ip.header_checksum
+            ),
+        });
+    }
     // An ICMP error quotes a header whose checksum the sender computed.
     if let Some(Ok(quoted)) = packet.icmp_error() {
         let (carried, expected) =
@@ -115,6 +117,7 @@ fn checks(packet: &Packet, received: usize) -> Vec<String> {
         Transport::Tcp(_) => "TCP",
         Transport::Udp(_) => "UDP",
         Transport::Icmp(_) => "ICMP",
+        Transport::Icmpv6(_) => "ICMPv6",
         Transport::None => "",
     };
     match packet.transport_checksums() {
@@ -130,12 +133,14 @@ fn checks(packet: &Packet, received: usize) -> Vec<String> {
         None => {}
     }
     checks.push(lengths(packet, received));
-    checks.push(options(&ip.options));
+    if let IpHeader::V4(ip) = &packet.ip {
+        checks.push(options(&ip.options));
+    }
     checks
 }
 
 fn lengths(packet: &Packet, received: usize) -> String {
-    let total = usize::from(packet.ip.total_length);
+    let total = packet.total_len();
     if total != received {
         return format!(
             "lengths inconsistent: total length {total}, but {received} bytes arrived"

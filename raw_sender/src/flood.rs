@@ -7,12 +7,12 @@
 //! instead of one per packet.
 
 use std::io::{self, IoSlice, Write};
-use std::net::{Ipv4Addr, SocketAddrV4};
+use std::net::{IpAddr, SocketAddr};
 use std::os::fd::AsRawFd;
 use std::time::Instant;
 
 use nix::sys::socket::{
-    ControlMessage, MsgFlags, MultiHeaders, SockaddrIn, sendmmsg,
+    ControlMessage, MsgFlags, MultiHeaders, SockaddrStorage, sendmmsg,
 };
 use socket2::{Domain, Protocol, Socket, Type};
 
@@ -22,10 +22,10 @@ use crate::{show, stop};
 /// `count` copies of `bytes` to `destination`, then the line that says how
 /// many went out and how fast. SIGINT or SIGTERM (stop.rs) ends it early,
 /// between two batches.
-pub fn send(bytes: &[u8], destination: Ipv4Addr, count: u64) -> Result<(), Failure> {
+pub fn send(bytes: &[u8], destination: IpAddr, count: u64) -> Result<(), Failure> {
     stop::catch_signals()?;
     let started = Instant::now();
-    let sent = spread(bytes, SocketAddrV4::new(destination, 0), count)?;
+    let sent = spread(bytes, SocketAddr::new(destination, 0), count)?;
     writeln!(io::stdout(), "{}", show::rate(sent, started.elapsed()))?;
     stop::outcome()
 }
@@ -35,7 +35,7 @@ pub fn send(bytes: &[u8], destination: Ipv4Addr, count: u64) -> Result<(), Failu
 /// they sent in all.
 fn spread(
     bytes: &[u8],
-    destination: SocketAddrV4,
+    destination: SocketAddr,
     count: u64,
 ) -> Result<u64, Failure> {
     let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
@@ -57,17 +57,19 @@ fn spread(
 /// or fewer if a signal comes first; how many went out.
 fn send_batches(
     bytes: &[u8],
-    destination: SocketAddrV4,
+    destination: SocketAddr,
     count: u64,
 ) -> Result<u64, Failure> {
     const BATCH: usize = 32;
-    // socket(AF_INET, SOCK_RAW, IPPROTO_RAW), one per thread: no locking.
-    let socket = Socket::new(Domain::IPV4, Type::RAW, Some(Protocol::from(255)))
+    // socket(AF_INET or AF_INET6, SOCK_RAW, IPPROTO_RAW), one per thread:
+    // no locking.
+    let family = Domain::for_address(destination);
+    let socket = Socket::new(family, Type::RAW, Some(Protocol::from(255)))
         .map_err(hints::no_raw_socket)?;
     let packets: Vec<[IoSlice; 1]> =
         (0..BATCH).map(|_| [IoSlice::new(bytes)]).collect();
-    let addresses = vec![Some(SockaddrIn::from(destination)); BATCH];
-    let mut headers = MultiHeaders::<SockaddrIn>::preallocate(BATCH, None);
+    let addresses = vec![Some(SockaddrStorage::from(destination)); BATCH];
+    let mut headers = MultiHeaders::<SockaddrStorage>::preallocate(BATCH, None);
     let no_control: [ControlMessage; 0] = [];
     let mut left = count;
     while left > 0 && !stop::asked() {

@@ -3,7 +3,7 @@
 //! never `eprintln!`: a closed stderr must not turn a message into a panic.
 
 use std::io::{self, ErrorKind, Write};
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 use std::process::ExitCode;
 
 /// Bad arguments, as clap exits.
@@ -19,7 +19,7 @@ pub enum Failure {
     NoPermission(io::Error),
     /// No --src, and the kernel has no route to this destination to
     /// choose one from (route.rs).
-    NoRoute(Ipv4Addr, io::Error),
+    NoRoute(IpAddr, io::Error),
     Io(io::Error),
     /// SIGINT or SIGTERM ended the run (stop.rs): the exit status it asks
     /// for, the last line already printed.

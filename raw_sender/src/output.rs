@@ -12,19 +12,23 @@ use byteorder::{ByteOrder, LittleEndian};
 
 use crate::hex::hex;
 use crate::icmp::{self, IcmpEcho};
+use crate::icmpv6;
 use crate::ipv4::{self, Ipv4Header};
-use crate::packet::{Packet, Quoted, Transport};
+use crate::ipv6::{self, Ipv6Header};
+use crate::packet::{IpHeader, Packet, Quoted, Transport};
 use crate::tcp::{self, TcpHeader};
 use crate::udp::{self, UdpHeader};
 
 /// One line in the words tcpdump uses:
-/// `IP 127.0.0.1.40000 > 127.0.0.1.12345: Flags [S], seq 1, win 64240, length 0`.
+/// `IP 127.0.0.1.40000 > 127.0.0.1.12345: Flags [S], seq 1, win 64240, length 0`,
+/// or `IP6 ::1.40000 > ::1.12345: ...` for IPv6.
 pub fn summary(packet: &Packet) -> String {
-    let (source, destination) = (packet.ip.source, packet.ip.destination);
+    let (source, destination) = (packet.ip.source(), packet.ip.destination());
+    let ip = packet.ip.tcpdump_name();
     let length = packet.payload.len();
     match &packet.transport {
         Transport::Tcp(tcp) => format!(
-            "IP {source}.{} > {destination}.{}: Flags {}, seq {}, ack {}, win {}, length {length}",
+            "{ip} {source}.{} > {destination}.{}: Flags {}, seq {}, ack {}, win {}, length {length}",
             tcp.source_port,
             tcp.destination_port,
             tcpdump_flags(tcp.flags),
@@ -33,7 +37,7 @@ pub fn summary(packet: &Packet) -> String {
             tcp.window
         ),
         Transport::Udp(udp) => format!(
-            "IP {source}.{} > {destination}.{}: UDP, length {length}",
+            "{ip} {source}.{} > {destination}.{}: UDP, length {length}",
             udp.source_port, udp.destination_port
         ),
         Transport::Icmp(_) if packet.icmp_error().is_some() => format!(
@@ -48,9 +52,19 @@ pub fn summary(packet: &Packet) -> String {
             icmp.sequence_number,
             length + icmp::HEADER_LEN
         ),
+        Transport::Icmpv6(icmp) => format!(
+            "{ip} {source} > {destination}: ICMP6, {}{}, length {}",
+            icmpv6_name(icmp),
+            match icmpv6::is_echo(icmp.icmp_type) {
+                true =>
+                    format!(", id {}, seq {}", icmp.identifier, icmp.sequence_number),
+                false => String::new(),
+            },
+            length + icmp::HEADER_LEN
+        ),
         Transport::None => format!(
-            "IP {source} > {destination}: ip-proto-{} {length}",
-            packet.ip.protocol
+            "{ip} {source} > {destination}: ip-proto-{} {length}",
+            packet.ip.protocol()
         ),
     }
 }
@@ -112,15 +126,36 @@ pub fn tcpdump_flags(flags: u8) -> String {
 }
 
 /// The names of the protocol numbers this course meets (RFC 790, now the
-/// IANA registry).
+/// IANA registry, which IPv6's Next Header shares).
 pub fn protocol_name(protocol: u8) -> &'static str {
     match protocol {
         icmp::PROTOCOL => "ICMP",
         tcp::PROTOCOL => "TCP",
         16 => "CHAOS",
         udp::PROTOCOL => "UDP",
+        44 => "IPv6 Fragment header",
+        icmpv6::NEXT_HEADER => "ICMPv6",
         _ => "other",
     }
+}
+
+/// What tcpdump would call an ICMPv6 message (RFC 4443 § 2.1, § 3, § 4).
+pub fn icmpv6_name(message: &IcmpEcho) -> String {
+    use icmpv6::*;
+    let name = match (message.icmp_type, message.code) {
+        (ECHO_REQUEST, _) => "echo request",
+        (ECHO_REPLY, _) => "echo reply",
+        (DESTINATION_UNREACHABLE, 0) => "destination unreachable, no route",
+        (DESTINATION_UNREACHABLE, 1) => "destination unreachable, prohibited",
+        (DESTINATION_UNREACHABLE, 3) => "destination unreachable, address",
+        (DESTINATION_UNREACHABLE, 4) => "destination unreachable, port",
+        (PACKET_TOO_BIG, _) => "packet too big",
+        (TIME_EXCEEDED, 0) => "time exceeded in-transit",
+        (TIME_EXCEEDED, 1) => "time exceeded, reassembly",
+        (PARAMETER_PROBLEM, _) => "parameter problem",
+        (kind, code) => return format!("type {kind}, code {code}"),
+    };
+    name.into()
 }
 
 /// What tcpdump would call an ICMP message: "echo request", ...
@@ -197,8 +232,12 @@ impl Field {
 pub fn field_table(packet: &Packet) -> String {
     let mut table = String::new();
     let ip_len = packet.ip.header_len();
-    let title = format!("IPv4 header, bytes 0-{}", ip_len - 1);
-    rows(&mut table, &title, 0, ipv4_fields(&packet.ip));
+    let (name, fields) = match &packet.ip {
+        IpHeader::V4(ip) => ("IPv4", ipv4_fields(ip)),
+        IpHeader::V6(ip) => ("IPv6", ipv6_fields(ip)),
+    };
+    let title = format!("{name} header, bytes 0-{}", ip_len - 1);
+    rows(&mut table, &title, 0, fields);
     let transport = match &packet.transport {
         Transport::None => None,
         Transport::Tcp(tcp) => Some(("TCP", tcp_fields(tcp))),
@@ -207,9 +246,10 @@ pub fn field_table(packet: &Packet) -> String {
             Some(Ok(quoted)) => Some(("ICMP", icmp_error_fields(&quoted))),
             _ => Some(("ICMP", icmp_fields(icmp))),
         },
+        Transport::Icmpv6(icmp) => Some(("ICMPv6", icmpv6_fields(icmp))),
     };
     if let Some((name, fields)) = transport {
-        // The transport header starts where the IPv4 header ends.
+        // The transport header starts where the IP header ends.
         let end = ip_len + packet.transport.header_len() - 1;
         let title = format!("{name} header, bytes {ip_len}-{end}");
         rows(&mut table, &title, ip_len, fields);
@@ -331,6 +371,46 @@ pub fn ipv4_fields(ip: &Ipv4Header) -> Vec<Field> {
     fields
 }
 
+/// The IPv6 header's fields, RFC 8200 § 3.
+pub fn ipv6_fields(ip: &Ipv6Header) -> Vec<Field> {
+    use ipv6::*;
+    let rfc = "RFC 8200 3";
+    let class = ip.traffic_class;
+    let next = format!("{} ({})", ip.next_header, protocol_name(ip.next_header));
+    // The first word holds three fields; each starts in byte 0 or 1.
+    let first = VERSION_CLASS_AND_FLOW.start;
+    vec![
+        Field::new("Version", "6", first, rfc),
+        Field::new(
+            "Traffic Class",
+            format!("0x{class:02x} (DSCP {}, ECN {})", class >> 2, class & 0x03),
+            first,
+            "RFC 8200 7, RFC 2474, RFC 3168",
+        ),
+        Field::new(
+            "Flow Label",
+            format!("0x{:05x}", ip.flow_label),
+            first + 1,
+            "RFC 8200 6, RFC 6437",
+        ),
+        Field::new(
+            "Payload Length",
+            ip.payload_length,
+            PAYLOAD_LENGTH.start,
+            rfc,
+        ),
+        Field::new("Next Header", next, NEXT_HEADER, rfc),
+        Field::new("Hop Limit", ip.hop_limit, HOP_LIMIT, rfc),
+        Field::new("Source Address", ip.source, SOURCE_ADDRESS.start, rfc),
+        Field::new(
+            "Destination Address",
+            ip.destination,
+            DESTINATION_ADDRESS.start,
+            rfc,
+        ),
+    ]
+}
+
 /// The TCP header's fields, RFC 9293 § 3.1.
 pub fn tcp_fields(header: &TcpHeader) -> Vec<Field> {
     use tcp::*;
@@ -423,6 +503,30 @@ pub fn icmp_fields(header: &IcmpEcho) -> Vec<Field> {
     ]
 }
 
+/// The ICMPv6 echo header's fields, RFC 4443 § 4.1 (the layout of ICMP's).
+pub fn icmpv6_fields(header: &IcmpEcho) -> Vec<Field> {
+    use icmp::*;
+    let rfc = "RFC 4443 4.1";
+    let kind = format!("{} ({})", header.icmp_type, icmpv6_name(header));
+    vec![
+        Field::new("Type", kind, TYPE, rfc),
+        Field::new("Code", header.code, CODE, rfc),
+        Field::new(
+            "Checksum",
+            hex_u16(header.checksum),
+            CHECKSUM.start,
+            "RFC 4443 2.3",
+        ),
+        Field::new("Identifier", header.identifier, IDENTIFIER.start, rfc),
+        Field::new(
+            "Sequence Number",
+            header.sequence_number,
+            SEQUENCE_NUMBER.start,
+            rfc,
+        ),
+    ]
+}
+
 /// The ICMP error header's fields, RFC 792.
 pub fn icmp_error_fields(quoted: &Quoted) -> Vec<Field> {
     use icmp::*;
@@ -502,19 +606,35 @@ pub fn hex_dump(bytes: &[u8]) -> String {
 }
 
 /// LINKTYPE_IPV4: each record is a raw IPv4 packet, no link-layer header.
-const LINKTYPE_IPV4: u32 = 228;
+pub const LINKTYPE_IPV4: u32 = 228;
+/// LINKTYPE_IPV6: each record is a raw IPv6 packet.
+pub const LINKTYPE_IPV6: u32 = 229;
+
+/// The link type of a file of such packets: raw IPv4 or raw IPv6.
+pub fn link_type(ip: &IpHeader) -> u32 {
+    match ip {
+        IpHeader::V4(_) => LINKTYPE_IPV4,
+        IpHeader::V6(_) => LINKTYPE_IPV6,
+    }
+}
 
 /// The 24 bytes that open a pcap file (the classic libpcap format,
 /// little-endian). Records follow, one per packet, each written as it
 /// comes: a file of any length takes no more memory than one packet.
-pub fn write_pcap_header(file: &mut impl Write) -> io::Result<()> {
+pub fn write_pcap_header(file: &mut impl Write, link_type: u32) -> io::Result<()> {
     let mut header = [0u8; 24];
     LittleEndian::write_u32(&mut header[0..4], 0xa1b2_c3d4); // magic: microseconds
     LittleEndian::write_u16(&mut header[4..6], 2); // version 2.4
     LittleEndian::write_u16(&mut header[6..8], 4);
     // 8..16: time zone and accuracy, both zero.
-    LittleEndian::write_u32(&mut header[16..20], 65_535); // snapshot length
-    LittleEndian::write_u32(&mut header[20..24], LINKTYPE_IPV4);
+    // Snapshot length: the longest packet. IPv6's Payload Length does not
+    // count its 40-byte header, so an IPv6 packet may be 65575 bytes.
+    let snapshot_length = match link_type {
+        LINKTYPE_IPV6 => 65_575,
+        _ => 65_535,
+    };
+    LittleEndian::write_u32(&mut header[16..20], snapshot_length);
+    LittleEndian::write_u32(&mut header[20..24], link_type);
     file.write_all(&header)
 }
 
@@ -624,7 +744,7 @@ mod tests {
     #[test]
     fn pcap_has_the_classic_header_and_one_record_per_packet() {
         let mut file = Vec::new();
-        write_pcap_header(&mut file).unwrap();
+        write_pcap_header(&mut file, LINKTYPE_IPV4).unwrap();
         for packet in [vec![0x45; 20], vec![0x45; 31]] {
             write_pcap_record(&mut file, &packet, Duration::ZERO).unwrap();
         }

@@ -1,33 +1,97 @@
-//! A whole packet: the IPv4 header, then (maybe) a TCP, UDP or ICMP header,
-//! then the data. The headers nest, so some fields depend on what follows
-//! them: the lengths, and the checksums that cover it.
+//! A whole packet: the IPv4 or IPv6 header, then (maybe) a TCP, UDP or
+//! ICMP header, then the data. The headers nest, so some fields depend on
+//! what follows them: the lengths, and the checksums that cover it.
+
+use std::net::IpAddr;
 
 use crate::Malformed;
 use crate::icmp::{IcmpEcho, IcmpError};
 use crate::ipv4::Ipv4Header;
+use crate::ipv6::{self, Ipv6Header};
 use crate::tcp::TcpHeader;
 use crate::udp::UdpHeader;
-use crate::{icmp, tcp, udp};
+use crate::{icmp, icmpv6, tcp, udp};
 
-/// What follows the IPv4 header.
+/// The IP header: IPv4's (RFC 791) or IPv6's (RFC 8200). The first four
+/// bits of either say which (the version), and so does the socket family
+/// it is sent on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum IpHeader {
+    V4(Ipv4Header),
+    V6(Ipv6Header),
+}
+
+impl IpHeader {
+    pub fn source(&self) -> IpAddr {
+        match self {
+            IpHeader::V4(ip) => ip.source.into(),
+            IpHeader::V6(ip) => ip.source.into(),
+        }
+    }
+
+    pub fn destination(&self) -> IpAddr {
+        match self {
+            IpHeader::V4(ip) => ip.destination.into(),
+            IpHeader::V6(ip) => ip.destination.into(),
+        }
+    }
+
+    /// What follows the header: IPv4's Protocol, IPv6's Next Header. The
+    /// two fields take their numbers from one IANA registry.
+    pub fn protocol(&self) -> u8 {
+        match self {
+            IpHeader::V4(ip) => ip.protocol,
+            IpHeader::V6(ip) => ip.next_header,
+        }
+    }
+
+    /// The header's length in bytes: IHL × 4 for IPv4, always 40 for IPv6.
+    pub fn header_len(&self) -> usize {
+        match self {
+            IpHeader::V4(ip) => ip.header_len(),
+            IpHeader::V6(ip) => ip.header_len(),
+        }
+    }
+
+    pub fn build(&self) -> Vec<u8> {
+        match self {
+            IpHeader::V4(ip) => ip.build(),
+            IpHeader::V6(ip) => ip.build(),
+        }
+    }
+
+    /// "IP" or "IP6", as tcpdump starts its lines.
+    pub fn tcpdump_name(&self) -> &'static str {
+        match self {
+            IpHeader::V4(_) => "IP",
+            IpHeader::V6(_) => "IP6",
+        }
+    }
+}
+
+/// What follows the IP header.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Transport {
     /// Data right after the IP header, under whatever Protocol says.
     None,
     Tcp(TcpHeader),
     Udp(UdpHeader),
+    /// ICMP echo, behind IPv4.
     Icmp(IcmpEcho),
+    /// ICMPv6 echo, behind IPv6: ICMP's layout, another checksum.
+    Icmpv6(IcmpEcho),
 }
 
 impl Transport {
-    /// The number the IPv4 Protocol field gives this header (RFC 790, now
-    /// IANA's registry), or None when no header follows.
+    /// The number the IPv4 Protocol or IPv6 Next Header field gives this
+    /// header (RFC 790, now IANA's registry), or None when none follows.
     pub fn protocol(&self) -> Option<u8> {
         match self {
             Transport::None => None,
             Transport::Tcp(_) => Some(tcp::PROTOCOL),
             Transport::Udp(_) => Some(udp::PROTOCOL),
             Transport::Icmp(_) => Some(icmp::PROTOCOL),
+            Transport::Icmpv6(_) => Some(icmpv6::NEXT_HEADER),
         }
     }
 
@@ -37,14 +101,14 @@ impl Transport {
             Transport::None => 0,
             Transport::Tcp(tcp) => tcp.header_len(),
             Transport::Udp(_) => udp::HEADER_LEN,
-            Transport::Icmp(_) => icmp::HEADER_LEN,
+            Transport::Icmp(_) | Transport::Icmpv6(_) => icmp::HEADER_LEN,
         }
     }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Packet {
-    pub ip: Ipv4Header,
+    pub ip: IpHeader,
     pub transport: Transport,
     pub payload: Vec<u8>,
 }
@@ -54,19 +118,24 @@ pub struct Packet {
 const SPOIL: u16 = 0x00FF;
 
 impl Packet {
-    /// The packet's size in bytes, as built: what Total Length will say.
+    /// The packet's size in bytes, as built: what IPv4's Total Length will
+    /// say (IPv6's Payload Length is this less its 40-byte header).
     pub fn total_len(&self) -> usize {
         self.ip.header_len() + self.transport.header_len() + self.payload.len()
     }
 
-    /// Refuses a packet too long for Total Length, whose 16 bits count at
-    /// most 65535 bytes.
+    /// Refuses a packet too long for its length field, whose 16 bits count
+    /// at most 65535 bytes: IPv4's counts the header too, IPv6's does not.
     pub fn check_total_len(&self) -> Result<(), String> {
         let total_len = self.total_len();
-        if total_len > usize::from(u16::MAX) {
+        let (counted, field) = match self.ip {
+            IpHeader::V4(_) => (total_len, "Total Length"),
+            IpHeader::V6(_) => (total_len - ipv6::HEADER_LEN, "Payload Length"),
+        };
+        if counted > usize::from(u16::MAX) {
             return Err(format!(
-                "the packet would be {total_len} bytes, but Total Length (16 bits) \
-                 allows at most 65535: send less data"
+                "the packet would be {total_len} bytes, {counted} of them counted by \
+                 {field} (16 bits), which allows at most 65535: send less data"
             ));
         }
         Ok(())
@@ -76,9 +145,10 @@ impl Packet {
     /// Sets the fields that follow from the rest of the packet, inside out:
     /// the UDP length, the transport checksum (which covers the transport
     /// header and the data), the IPv4 total length, and last the IPv4
-    /// header checksum (which covers the finished IPv4 header).
+    /// header checksum (which covers the finished IPv4 header); for IPv6,
+    /// the payload length, and no header checksum, for it has none.
     pub fn fill_in(&mut self) {
-        let (source, destination) = (self.ip.source, self.ip.destination);
+        let (source, destination) = (self.ip.source(), self.ip.destination());
         let data_len = self.payload.len();
         match &mut self.transport {
             Transport::None => {}
@@ -94,15 +164,31 @@ impl Packet {
             Transport::Icmp(icmp) => {
                 icmp.checksum = icmp.expected_checksum(&self.payload)
             }
+            // Over IPv6 the pseudo-header is summed too (RFC 4443 § 2.3).
+            Transport::Icmpv6(icmp) => {
+                icmp.checksum =
+                    icmp.expected_checksum_v6(source, destination, &self.payload)
+            }
         }
-        self.ip.total_length = self.total_len() as u16;
-        self.ip.header_checksum = self.ip.expected_checksum();
+        let total_len = self.total_len();
+        match &mut self.ip {
+            IpHeader::V4(ip) => {
+                ip.total_length = total_len as u16;
+                ip.header_checksum = ip.expected_checksum();
+            }
+            IpHeader::V6(ip) => {
+                ip.payload_length = (total_len - ipv6::HEADER_LEN) as u16;
+            }
+        }
     }
     // ANCHOR_END: fill_in
 
-    /// Makes the IPv4 header checksum wrong (Linux will overwrite it).
+    /// Makes the IPv4 header checksum wrong (Linux will overwrite it);
+    /// an IPv6 header has none to spoil.
     pub fn spoil_header_checksum(&mut self) {
-        self.ip.header_checksum ^= SPOIL;
+        if let IpHeader::V4(ip) = &mut self.ip {
+            ip.header_checksum ^= SPOIL;
+        }
     }
 
     /// Makes the TCP, UDP or ICMP checksum wrong (Linux leaves it wrong).
@@ -111,7 +197,9 @@ impl Packet {
             Transport::None => {}
             Transport::Tcp(tcp) => tcp.checksum ^= SPOIL,
             Transport::Udp(udp) => udp.checksum ^= SPOIL,
-            Transport::Icmp(icmp) => icmp.checksum ^= SPOIL,
+            Transport::Icmp(icmp) | Transport::Icmpv6(icmp) => {
+                icmp.checksum ^= SPOIL
+            }
         }
     }
 
@@ -120,11 +208,11 @@ impl Packet {
             Transport::None => Vec::new(),
             Transport::Tcp(tcp) => tcp.build(),
             Transport::Udp(udp) => udp.build(),
-            Transport::Icmp(icmp) => icmp.build(),
+            Transport::Icmp(icmp) | Transport::Icmpv6(icmp) => icmp.build(),
         }
     }
 
-    /// The packet as bytes: IPv4 header, transport header, data.
+    /// The packet as bytes: IP header, transport header, data.
     pub fn build(&self) -> Vec<u8> {
         [
             self.ip.build(),
@@ -134,12 +222,25 @@ impl Packet {
         .concat()
     }
 
-    /// Reads a whole packet. The transport header is read when Protocol
-    /// names TCP, UDP or ICMP and this is the first (or only) fragment.
+    /// Reads a whole packet, IPv4 or IPv6 as its version says. The
+    /// transport header is read when Protocol (Next Header) names TCP, UDP,
+    /// ICMP or ICMPv6 and this is the first (or only) fragment.
     pub fn parse(bytes: &[u8]) -> Result<Packet, Malformed> {
-        let (ip, data) = Ipv4Header::parse(bytes)?;
-        let first_fragment = ip.fragment_offset == 0;
-        let (transport, payload) = match ip.protocol {
+        let (ip, data, first_fragment) = match bytes.first().map(|byte| byte >> 4) {
+            Some(6) => {
+                let (ip, data) = Ipv6Header::parse(bytes)?;
+                // A fragment of IPv6 has a Fragment header (44) first, so
+                // the Next Header of a later one never names TCP or UDP.
+                (IpHeader::V6(ip), data, true)
+            }
+            _ => {
+                let (ip, data) = Ipv4Header::parse(bytes)?;
+                let first_fragment = ip.fragment_offset == 0;
+                (IpHeader::V4(ip), data, first_fragment)
+            }
+        };
+        let v6 = matches!(ip, IpHeader::V6(_));
+        let (transport, payload) = match ip.protocol() {
             tcp::PROTOCOL if first_fragment => {
                 let (tcp, payload) = TcpHeader::parse(data)?;
                 (Transport::Tcp(tcp), payload)
@@ -148,9 +249,13 @@ impl Packet {
                 let (udp, payload) = UdpHeader::parse(data)?;
                 (Transport::Udp(udp), payload)
             }
-            icmp::PROTOCOL if first_fragment => {
+            icmp::PROTOCOL if first_fragment && !v6 => {
                 let (icmp, payload) = IcmpEcho::parse(data)?;
                 (Transport::Icmp(icmp), payload)
+            }
+            icmpv6::NEXT_HEADER if v6 => {
+                let (icmp, payload) = IcmpEcho::parse(data)?;
+                (Transport::Icmpv6(icmp), payload)
             }
             _ => (Transport::None, data),
         };
@@ -165,7 +270,8 @@ impl Packet {
     /// carry, or None without a transport header (or an unused UDP one).
     pub fn transport_checksums(&self) -> Option<(u16, u16)> {
         let (source, destination, data) =
-            (self.ip.source, self.ip.destination, &self.payload);
+            (self.ip.source(), self.ip.destination(), &self.payload);
+        let v6 = matches!(self.ip, IpHeader::V6(_));
         match &self.transport {
             Transport::None => None,
             Transport::Tcp(tcp) => Some((
@@ -173,8 +279,9 @@ impl Packet {
                 tcp.expected_checksum(source, destination, data),
             )),
             // RFC 768: "An all zero transmitted checksum value means that the
-            // transmitter generated no checksum".
-            Transport::Udp(udp) if udp.checksum == 0 => None,
+            // transmitter generated no checksum". Not over IPv6: RFC 8200
+            // § 8.1 makes it mandatory, so there a zero is a wrong one.
+            Transport::Udp(udp) if udp.checksum == 0 && !v6 => None,
             Transport::Udp(udp) => Some((
                 udp.checksum,
                 udp.expected_checksum(source, destination, data),
@@ -182,6 +289,10 @@ impl Packet {
             Transport::Icmp(icmp) => {
                 Some((icmp.checksum, icmp.expected_checksum(data)))
             }
+            Transport::Icmpv6(icmp) => Some((
+                icmp.checksum,
+                icmp.expected_checksum_v6(source, destination, data),
+            )),
         }
     }
 

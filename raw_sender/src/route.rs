@@ -5,7 +5,7 @@
 //! leaving the field 0 for the kernel to fill in is no answer.
 
 use std::io::{self, ErrorKind};
-use std::net::{Ipv4Addr, SocketAddrV4};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use socket2::{Domain, SockAddr, Socket, Type};
 
@@ -14,16 +14,16 @@ use crate::hints::Failure;
 /// The source address, and who chose it: the dry run says which.
 pub enum Source {
     /// --src ADDRESS.
-    Given(Ipv4Addr),
+    Given(IpAddr),
     /// The kernel's route lookup for `destination`.
     Routed {
-        address: Ipv4Addr,
-        destination: Ipv4Addr,
+        address: IpAddr,
+        destination: IpAddr,
     },
 }
 
 impl Source {
-    pub fn address(&self) -> Ipv4Addr {
+    pub fn address(&self) -> IpAddr {
         match *self {
             Source::Given(address) | Source::Routed { address, .. } => address,
         }
@@ -46,8 +46,8 @@ impl Source {
 
 /// --src if given, otherwise the kernel's choice for `destination`.
 pub fn source(
-    given: Option<Ipv4Addr>,
-    destination: Ipv4Addr,
+    given: Option<IpAddr>,
+    destination: IpAddr,
 ) -> Result<Source, Failure> {
     if let Some(address) = given {
         return Ok(Source::Given(address));
@@ -58,10 +58,15 @@ pub fn source(
             destination,
         }),
         // lo is down (a fresh namespace): a loopback destination still gets
-        // 127.0.0.1, the answer once lo is up; sending reports the rest.
+        // 127.0.0.1 (or ::1), the answer once lo is up; sending reports the
+        // rest.
         Err(error) if no_route(&error) && destination.is_loopback() => {
+            let address = match destination {
+                IpAddr::V4(_) => Ipv4Addr::LOCALHOST.into(),
+                IpAddr::V6(_) => Ipv6Addr::LOCALHOST.into(),
+            };
             Ok(Source::Routed {
-                address: Ipv4Addr::LOCALHOST,
+                address,
                 destination,
             })
         }
@@ -77,16 +82,20 @@ pub fn source(
 /// The route lookup of a connected UDP socket: connect(2) on a datagram
 /// socket sends nothing (udp(7)); it picks the route, and with it the
 /// local address, which getsockname(2) then reads.
-fn kernel_choice(destination: Ipv4Addr) -> io::Result<Ipv4Addr> {
-    // socket(AF_INET, SOCK_DGRAM, 0); see udp(7)
-    let socket = Socket::new(Domain::IPV4, Type::DGRAM, None)?;
-    // Without SO_BROADCAST, connect(2) refuses a broadcast address (EACCES).
-    socket.set_broadcast(true)?;
+fn kernel_choice(destination: IpAddr) -> io::Result<IpAddr> {
     // Any port will do; 9 is discard (RFC 863), and nothing goes to it.
-    socket.connect(&SockAddr::from(SocketAddrV4::new(destination, 9)))?;
-    let local = socket.local_addr()?.as_socket_ipv4();
-    let local = local.ok_or_else(|| io::Error::other("not an IPv4 address"))?;
-    Ok(*local.ip())
+    let destination = SocketAddr::new(destination, 9);
+    // socket(AF_INET or AF_INET6, SOCK_DGRAM, 0); see udp(7)
+    let socket = Socket::new(Domain::for_address(destination), Type::DGRAM, None)?;
+    if destination.is_ipv4() {
+        // Without SO_BROADCAST, connect(2) refuses a broadcast address
+        // (EACCES); IPv6 has no broadcast.
+        socket.set_broadcast(true)?;
+    }
+    socket.connect(&SockAddr::from(destination))?;
+    let local = socket.local_addr()?.as_socket();
+    let local = local.ok_or_else(|| io::Error::other("not an IP address"))?;
+    Ok(local.ip())
 }
 
 /// ENETUNREACH, or EHOSTUNREACH from an `unreachable` route.

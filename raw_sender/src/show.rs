@@ -11,7 +11,7 @@ use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use raw_sender::output;
-use raw_sender::packet::Packet;
+use raw_sender::packet::{IpHeader, Packet};
 
 use crate::flags::SendingFlags;
 use crate::hints::{self, Failure};
@@ -25,7 +25,8 @@ pub fn dry_run_and_pcap(
     source: &Source,
 ) -> Result<(), Failure> {
     if let Some(path) = &sending.pcap {
-        write_pcap(path, bytes, sending.count).map_err(|error| {
+        let link_type = output::link_type(&packet.ip);
+        write_pcap(path, link_type, bytes, sending.count).map_err(|error| {
             let message = format!("cannot write {}: {error}", path.display());
             io::Error::new(error.kind(), message)
         })?;
@@ -52,9 +53,14 @@ pub fn dry_run_and_pcap(
 /// `count` copies of the packet in a pcap file, written one record at a
 /// time through a buffer: memory stays that of one buffer for any count,
 /// and the file grows until the count is reached or the disk is full.
-fn write_pcap(path: &Path, bytes: &[u8], count: u64) -> io::Result<()> {
+fn write_pcap(
+    path: &Path,
+    link_type: u32,
+    bytes: &[u8],
+    count: u64,
+) -> io::Result<()> {
     let mut file = BufWriter::with_capacity(1 << 16, File::create(path)?);
-    output::write_pcap_header(&mut file)?;
+    output::write_pcap_header(&mut file, link_type)?;
     let now = SystemTime::now();
     let time = now.duration_since(UNIX_EPOCH).unwrap_or_default();
     for _ in 0..count {
@@ -65,15 +71,24 @@ fn write_pcap(path: &Path, bytes: &[u8], count: u64) -> io::Result<()> {
     file.flush()
 }
 
-/// "protocol 16 (CHAOS), id 4660" for the line each sent packet gets.
+/// "protocol 16 (CHAOS), id 4660" for the line each sent packet gets;
+/// "next header 58 (ICMPv6), flow label 0x00000" for IPv6.
 pub fn protocol_and_id(packet: &Packet) -> String {
-    let id: &dyn Display = match packet.ip.identification {
-        0 => &"0 (the kernel chooses)",
-        _ => &packet.ip.identification,
-    };
-    let protocol = packet.ip.protocol;
+    let protocol = packet.ip.protocol();
     let name = output::protocol_name(protocol);
-    format!("protocol {protocol} ({name}), id {id}")
+    match &packet.ip {
+        IpHeader::V4(ip) => {
+            let id: &dyn Display = match ip.identification {
+                0 => &"0 (the kernel chooses)",
+                _ => &ip.identification,
+            };
+            format!("protocol {protocol} ({name}), id {id}")
+        }
+        IpHeader::V6(ip) => format!(
+            "next header {protocol} ({name}), flow label 0x{:05x}",
+            ip.flow_label
+        ),
+    }
 }
 
 /// The last line: how many, how long, how fast.

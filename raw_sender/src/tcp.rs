@@ -21,9 +21,10 @@
 //! ```
 //!
 //! The checksum covers a pseudo-header (source, destination, protocol,
-//! length) as well as the segment: see `checksum::ipv4_pseudo_header`.
+//! length) as well as the segment: see `checksum::ipv4_pseudo_header`, and
+//! over IPv6 `checksum::ipv6_pseudo_header`.
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 use std::ops::Range;
 
 use byteorder::{BigEndian, ByteOrder};
@@ -110,19 +111,13 @@ impl TcpHeader {
     /// included, with the checksum field zero.
     pub fn expected_checksum(
         &self,
-        source: Ipv4Addr,
-        destination: Ipv4Addr,
+        source: IpAddr,
+        destination: IpAddr,
         data: &[u8],
     ) -> u16 {
         let mut header = self.build();
         header[CHECKSUM].fill(0);
-        checksum::ipv4_transport_checksum(
-            source,
-            destination,
-            PROTOCOL,
-            &header,
-            data,
-        )
+        checksum::transport_checksum(source, destination, PROTOCOL, &header, data)
     }
     // ANCHOR_END: checksum
 
@@ -201,7 +196,7 @@ mod tests {
         assert_eq!(header.flags, SYN);
         assert_eq!(header.window, 65495);
         assert_eq!(header.options.len(), 20);
-        let localhost = Ipv4Addr::LOCALHOST;
+        let localhost = IpAddr::from(std::net::Ipv4Addr::LOCALHOST);
         assert_eq!(header.expected_checksum(localhost, localhost, data), 0x4ea4);
         assert_eq!(header.build(), CAPTURED_SYN);
     }

@@ -14,7 +14,7 @@
 //! +---------------- ...
 //! ```
 
-use std::net::Ipv4Addr;
+use std::net::IpAddr;
 use std::ops::Range;
 
 use byteorder::{BigEndian, ByteOrder};
@@ -56,13 +56,13 @@ impl UdpHeader {
     /// `destination` with `data` after the header (pseudo-header included).
     pub fn expected_checksum(
         &self,
-        source: Ipv4Addr,
-        destination: Ipv4Addr,
+        source: IpAddr,
+        destination: IpAddr,
         data: &[u8],
     ) -> u16 {
         let mut header = self.build();
         header[CHECKSUM].fill(0);
-        match checksum::ipv4_transport_checksum(
+        match checksum::transport_checksum(
             source,
             destination,
             PROTOCOL,
@@ -117,7 +117,7 @@ mod tests {
             }
         );
         assert_eq!(data, b"hey\n");
-        let localhost = Ipv4Addr::LOCALHOST;
+        let localhost = IpAddr::from(std::net::Ipv4Addr::LOCALHOST);
         assert_eq!(header.expected_checksum(localhost, localhost, data), 0xaff1);
         assert_eq!([header.build(), data.to_vec()].concat(), CAPTURED);
     }

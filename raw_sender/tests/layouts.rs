@@ -9,7 +9,7 @@ use std::process::Command;
 
 use raw_sender::icmp::{self, IcmpEcho};
 use raw_sender::ipv4::{self, Ipv4Header};
-use raw_sender::packet::{Packet, Transport};
+use raw_sender::packet::{IpHeader, Packet, Transport};
 use raw_sender::tcp::TcpHeader;
 use raw_sender::udp::UdpHeader;
 
@@ -38,6 +38,14 @@ impl Random {
     }
     fn address(&mut self) -> Ipv4Addr {
         Ipv4Addr::from(self.next() as u32)
+    }
+}
+
+/// The IPv4 header of a packet these tests built as IPv4.
+fn v4(packet: &Packet) -> &Ipv4Header {
+    match &packet.ip {
+        IpHeader::V4(ip) => ip,
+        IpHeader::V6(_) => panic!("these packets are IPv4"),
     }
 }
 
@@ -74,9 +82,10 @@ fn random_packet(random: &mut Random, transport: usize) -> Packet {
         Transport::Tcp(_) => 6,
         Transport::Udp(_) => 17,
         Transport::Icmp(_) => 1,
+        Transport::Icmpv6(_) => 58,
     };
     let mut packet = Packet {
-        ip: Ipv4Header {
+        ip: IpHeader::V4(Ipv4Header {
             type_of_service: random.byte(),
             total_length: 0,
             identification: random.u16(),
@@ -91,7 +100,7 @@ fn random_packet(random: &mut Random, transport: usize) -> Packet {
             source: random.address(),
             destination: random.address(),
             options: vec![1; 4 * (random.next() as usize % 11)],
-        },
+        }),
         transport,
         payload: random.bytes(300),
     };
@@ -105,7 +114,7 @@ fn build_then_parse_gives_back_every_field() {
     for round in 0..2000 {
         let packet = random_packet(&mut random, round);
         let bytes = packet.build();
-        assert_eq!(bytes.len(), usize::from(packet.ip.total_length));
+        assert_eq!(bytes.len(), usize::from(v4(&packet).total_length));
         assert_eq!(Packet::parse(&bytes), Ok(packet.clone()), "round {round}");
         assert!(
             checksum::verify(&bytes[..packet.ip.header_len()]),
@@ -122,7 +131,9 @@ fn fragments_with_any_offset_round_trip_without_a_transport_header() {
     let mut random = Random(0xf4a9);
     for offset in [1, 185, 8191] {
         let mut packet = random_packet(&mut random, 0);
-        packet.ip.fragment_offset = offset;
+        if let IpHeader::V4(ip) = &mut packet.ip {
+            ip.fragment_offset = offset;
+        }
         packet.fill_in();
         assert_eq!(Packet::parse(&packet.build()), Ok(packet));
     }
@@ -135,23 +146,23 @@ fn etherparse_reads_the_same_fields_and_checksums() {
         let packet = random_packet(&mut random, round);
         let bytes = packet.build();
         let (ip, rest) = etherparse::Ipv4Header::from_slice(&bytes).unwrap();
-        assert_eq!(ip.dscp.value(), packet.ip.type_of_service >> 2);
-        assert_eq!(ip.ecn.value(), packet.ip.type_of_service & 3);
-        assert_eq!(ip.total_len, packet.ip.total_length);
-        assert_eq!(ip.identification, packet.ip.identification);
-        assert_eq!(ip.dont_fragment, packet.ip.dont_fragment);
-        assert_eq!(ip.more_fragments, packet.ip.more_fragments);
-        assert_eq!(ip.fragment_offset.value(), packet.ip.fragment_offset);
-        assert_eq!(ip.time_to_live, packet.ip.time_to_live);
-        assert_eq!(ip.protocol.0, packet.ip.protocol);
-        assert_eq!(ip.source, packet.ip.source.octets());
-        assert_eq!(ip.destination, packet.ip.destination.octets());
-        assert_eq!(ip.options.as_slice(), packet.ip.options.as_slice());
-        assert_eq!(ip.header_checksum, packet.ip.header_checksum);
+        assert_eq!(ip.dscp.value(), v4(&packet).type_of_service >> 2);
+        assert_eq!(ip.ecn.value(), v4(&packet).type_of_service & 3);
+        assert_eq!(ip.total_len, v4(&packet).total_length);
+        assert_eq!(ip.identification, v4(&packet).identification);
+        assert_eq!(ip.dont_fragment, v4(&packet).dont_fragment);
+        assert_eq!(ip.more_fragments, v4(&packet).more_fragments);
+        assert_eq!(ip.fragment_offset.value(), v4(&packet).fragment_offset);
+        assert_eq!(ip.time_to_live, v4(&packet).time_to_live);
+        assert_eq!(ip.protocol.0, v4(&packet).protocol);
+        assert_eq!(ip.source, v4(&packet).source.octets());
+        assert_eq!(ip.destination, v4(&packet).destination.octets());
+        assert_eq!(ip.options.as_slice(), v4(&packet).options.as_slice());
+        assert_eq!(ip.header_checksum, v4(&packet).header_checksum);
         // etherparse has no field for the evil bit (it drops it), so its
         // checksum can only agree where that bit is clear.
-        assert_eq!(bytes[6] & 0x80 != 0, packet.ip.evil);
-        if !packet.ip.evil {
+        assert_eq!(bytes[6] & 0x80 != 0, v4(&packet).evil);
+        if !v4(&packet).evil {
             assert_eq!(
                 ip.header_checksum,
                 ip.calc_header_checksum(),
@@ -214,6 +225,7 @@ fn etherparse_reads_the_same_fields_and_checksums() {
                 assert_eq!(icmp.checksum, icmp.icmp_type.calc_checksum(payload));
                 assert_eq!(icmp.checksum, ours.checksum);
             }
+            Transport::Icmpv6(_) => panic!("these packets are IPv4"),
         }
     }
 }
@@ -243,9 +255,11 @@ sys.stdout.write(header.hex())
     let mut random = Random(0x9e7);
     for round in 0..50 {
         let mut packet = random_packet(&mut random, round);
-        packet.ip.options.clear();
+        if let IpHeader::V4(ip) = &mut packet.ip {
+            ip.options.clear();
+        }
         packet.fill_in();
-        let ip = &packet.ip;
+        let ip = v4(&packet);
         let flags_and_offset = (u16::from(ip.evil) << 15)
             | (u16::from(ip.dont_fragment) << 14)
             | (u16::from(ip.more_fragments) << 13)
