@@ -88,6 +88,10 @@ pub struct IpFlags {
     /// [default: 0]
     #[arg(long, value_parser = parse_flow_label)]
     flow_label: Option<u32>,
+    /// IPv6 only: write this Payload Length instead of the true one, to see
+    /// what the receiver makes of it (Linux sends an IPv6 header as written)
+    #[arg(long, value_name = "BYTES")]
+    payload_length: Option<u16>,
     /// IPv4 only: Identification; 0 lets the kernel choose one [default: 4660]
     #[arg(long)]
     id: Option<u16>,
@@ -274,8 +278,14 @@ fn one_line(error: &clap::Error) -> String {
 
 impl Args {
     /// --bad-checksum and --bad-l4-checksum: a checksum made wrong on
-    /// purpose, after the right one is in place.
-    pub fn spoil_checksums(&self, packet: &mut Packet) {
+    /// purpose, after the right one is in place; --payload-length: a length
+    /// made wrong the same way.
+    pub fn spoil_on_purpose(&self, packet: &mut Packet) {
+        if let (IpHeader::V6(ip), Some(length)) =
+            (&mut packet.ip, self.ip.payload_length)
+        {
+            ip.payload_length = length;
+        }
         if self.ip.bad_checksum {
             packet.spoil_header_checksum();
         }
@@ -311,17 +321,21 @@ impl IpFlags {
             ("--bad-checksum", self.bad_checksum),
         ];
         let given = ipv4_only.iter().find(|(_, given)| *given);
-        match (destination, given, self.flow_label) {
+        let ipv6_only = match (self.flow_label, self.payload_length) {
+            (Some(_), _) => Some("--flow-label"),
+            (None, Some(_)) => Some("--payload-length"),
+            (None, None) => None,
+        };
+        match (destination, given, ipv6_only) {
             (IpAddr::V6(_), Some((flag, _)), _) => Err(Failure::Usage(format!(
                 "{flag} sets a field the IPv6 header does not have (RFC 8200 § 3 \
                  dropped identification, flags, fragment offset, options and the \
                  header checksum): drop {flag}, or send IPv4"
             ))),
-            (IpAddr::V4(_), _, Some(_)) => Err(Failure::Usage(
-                "--flow-label is an IPv6 field (RFC 8200 § 3); IPv4 has none: \
-                 add -6, or drop --flow-label"
-                    .into(),
-            )),
+            (IpAddr::V4(_), _, Some(flag)) => Err(Failure::Usage(format!(
+                "{flag} sets an IPv6 field (RFC 8200 § 3) that IPv4 does not have: \
+                 add -6, or drop {flag}"
+            ))),
             _ => Ok(destination),
         }
     }

@@ -107,8 +107,9 @@ fn run(args: &Args) -> Result<(), Failure> {
     // The lengths, then the checksums over them, from the inside out.
     packet.fill_in();
     // ANCHOR_END: header
-    // --bad-checksum and --bad-l4-checksum spoil them on purpose.
-    args.spoil_checksums(&mut packet);
+    // --bad-checksum, --bad-l4-checksum and --payload-length spoil them on
+    // purpose.
+    args.spoil_on_purpose(&mut packet);
     let bytes = packet.build();
 
     // --dry-run and --pcap show or save the packet instead of sending it.
@@ -141,6 +142,7 @@ fn run(args: &Args) -> Result<(), Failure> {
     while sent < count && stop::go_on(sent, args.sending.interval) {
         // sendto(2): the bytes go out as they are, but for the fields Linux
         // fills in (raw(7)): checksum, total length, an id or source of 0.
+        // An IPv6 header it sends exactly as written, even a wrong one.
         socket.send_to(&bytes, &address).map_err(|error| {
             let message = format!("cannot send to {destination}: {error}");
             io::Error::new(error.kind(), message)
