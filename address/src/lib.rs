@@ -50,7 +50,7 @@ pub fn resolve(host: &str, port: u16, ipv6_only: bool) -> io::Result<Vec<SockAdd
 }
 
 /// 0.0.0.0/8 (and IPv6's `::`) may be a source, never a destination.
-fn names_no_host(ip: IpAddr) -> bool {
+pub fn names_no_host(ip: IpAddr) -> bool {
     let ip = ip.to_canonical(); // ::ffff:0.0.48.57 is 0.0.48.57
     match ip {
         IpAddr::V4(v4) => v4.octets()[0] == 0,

@@ -307,6 +307,13 @@ impl IpFlags {
                      give an IPv6 --dst (e.g. ::1), or drop -6"
                 )));
             }
+            (Some(address), _) if address::names_no_host(address) => {
+                return Err(Failure::Usage(format!(
+                    "--dst {address} names no host (0.0.0.0/8 is \"this network\", RFC \
+                     1122 § 3.2.1.3; :: is the unspecified address, RFC 4291 § 2.5.2): \
+                     give a destination such as 127.0.0.1 or ::1"
+                )));
+            }
             (Some(address), _) => address,
             (None, true) => IpAddr::V6(Ipv6Addr::LOCALHOST),
             (None, false) => IpAddr::V4(Ipv4Addr::LOCALHOST),

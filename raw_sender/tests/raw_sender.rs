@@ -146,6 +146,24 @@ fn a_packet_over_65535_bytes_is_refused() {
     assert!(stderr.contains("more than the 65495 bytes"), "{stderr}");
 }
 
+#[test]
+fn a_destination_that_names_no_host_is_refused_before_anything_is_built() {
+    for destination in ["0.0.0.0", "0.1.2.3", "::", "::ffff:0.0.0.1"] {
+        let (code, stdout, stderr) =
+            raw_sender(&["--dst", destination, "--dry-run"]);
+        assert_eq!(code, 2, "{destination}: {stderr}");
+        assert!(stdout.is_empty(), "{destination}: {stdout}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        let words = format!("raw_sender: --dst {destination} names no host");
+        assert!(stderr.starts_with(&words), "{stderr}");
+        assert!(stderr.contains("such as 127.0.0.1 or ::1"), "{stderr}");
+    }
+    // 0.0.0.0 may still be a source: the kernel fills it in (raw(7)).
+    let (code, stdout, stderr) = raw_sender(&["--src", "0.0.0.0", "--dry-run"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("IP 0.0.0.0 > 127.0.0.1"), "{stdout}");
+}
+
 /// raw_sender run with at most 256 MiB of address space: a read that
 /// grows without bound fails there at once instead of filling the machine.
 fn raw_sender_in_256_mib(args: &[&str], stdin: &[u8]) -> (i32, String, String) {
