@@ -187,6 +187,15 @@ fn raw_tcp_check_tells_solution_from_skeleton() {
     );
 }
 
+#[test]
+fn raw_ipv6_check_tells_solution_from_skeleton() {
+    check_both(
+        "raw_ipv6_check_tells_solution_from_skeleton",
+        "raw-ipv6",
+        "raw_ipv6",
+    );
+}
+
 /// The snippets are included into the chapters, where the book test does
 /// not look: their own includes (relative to write-it/) and links
 /// (relative to the chapter, in docs/src) are checked here.

@@ -1,0 +1,166 @@
+//! Solution: the IPv6 header, field by field, and the ICMPv6 checksum over
+//! the IPv6 pseudo-header.
+//!
+//!     exercises/check raw_ipv6 --solution
+#![forbid(unsafe_code)]
+
+use std::io::{self, Write};
+use std::net::Ipv6Addr;
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Builds an IPv6 packet with an ICMPv6 echo request by hand and prints
+/// its bytes; sends nothing. The defaults are `raw_sender -6 --icmp`'s.
+#[derive(Parser)]
+struct Args {
+    /// Source address
+    #[arg(long, default_value = "::1")]
+    src: Ipv6Addr,
+    /// Destination address
+    #[arg(long, default_value = "::1")]
+    dst: Ipv6Addr,
+    /// Traffic Class byte (IPv4's Type of Service: DSCP and ECN)
+    #[arg(long, default_value_t = 0)]
+    tos: u8,
+    /// Flow Label, 20 bits: decimal, or hex after 0x
+    #[arg(long, default_value = "0", value_parser = flow_label)]
+    flow_label: u32,
+    /// Hop Limit (IPv4's Time to Live)
+    #[arg(long, default_value_t = 64)]
+    ttl: u8,
+    /// ICMPv6 echo identifier
+    #[arg(long, default_value_t = 1)]
+    icmp_id: u16,
+    /// ICMPv6 echo sequence number
+    #[arg(long, default_value_t = 1)]
+    icmp_seq: u16,
+    /// The data, as text
+    #[arg(short, long, default_value = "Hello from raw_sender")]
+    message: String,
+}
+
+/// ICMPv6's number in the Next Header field (RFC 4443 § 1).
+const NEXT_HEADER_ICMPV6: u8 = 58;
+
+// ANCHOR: header
+// RFC 8200 § 3:
+//  0                   1                   2                   3
+//  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |Version| Traffic Class |           Flow Label                  |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |         Payload Length        |  Next Header  |   Hop Limit   |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |                 Source Address (16 bytes)                     |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |               Destination Address (16 bytes)                  |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+
+/// The 40-byte header of a packet that carries `payload_length` bytes
+/// after it, every field from `args`.
+fn build_header(args: &Args, payload_length: u16) -> [u8; 40] {
+    let mut header = [0u8; 40];
+    // Version 6, Traffic Class and Flow Label share the first 32-bit word:
+    // 4 + 8 + 20 bits, so the class straddles bytes 0 and 1.
+    let first_word =
+        (6u32 << 28) | u32::from(args.tos) << 20 | (args.flow_label & 0xF_FFFF);
+    header[0..4].copy_from_slice(&first_word.to_be_bytes());
+    // Unlike IPv4's Total Length, the 40 bytes of this header are not counted.
+    header[4..6].copy_from_slice(&payload_length.to_be_bytes());
+    header[6] = NEXT_HEADER_ICMPV6;
+    header[7] = args.ttl;
+    header[8..24].copy_from_slice(&args.src.octets());
+    header[24..40].copy_from_slice(&args.dst.octets());
+    // No header checksum: IPv6 has none (RFC 8200 § 3 lists no such field).
+    header
+}
+// ANCHOR_END: header
+
+// ANCHOR: checksum
+// RFC 8200 § 8.1: the upper layer's checksum covers a pseudo-header,
+// summed in front of the message but never sent:
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |                 Source Address (16 bytes)                     |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |               Destination Address (16 bytes)                  |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |                   Upper-Layer Packet Length                   |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+// |                      zero                     |  Next Header  |
+// +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+
+/// The checksum of the ICMPv6 `message` (its header with the checksum
+/// field zero, then the data) when it travels from `source` to
+/// `destination` (RFC 4443 § 2.3).
+fn icmpv6_checksum(source: Ipv6Addr, destination: Ipv6Addr, message: &[u8]) -> u16 {
+    // 1. The pseudo-header: 40 bytes. Its length has 32 bits, not 16 as
+    //    in IPv4's; main keeps the message within 65535 bytes.
+    let length = u32::try_from(message.len()).unwrap_or(u32::MAX);
+    let mut pseudo_header = [0u8; 40];
+    pseudo_header[0..16].copy_from_slice(&source.octets());
+    pseudo_header[16..32].copy_from_slice(&destination.octets());
+    pseudo_header[32..36].copy_from_slice(&length.to_be_bytes());
+    pseudo_header[39] = NEXT_HEADER_ICMPV6; // bytes 36..39 stay zero
+    // 2. One sum over both, as if the pseudo-header came first.
+    checksum::checksum(&[&pseudo_header[..], message].concat())
+}
+// ANCHOR_END: checksum
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    // Payload Length has 16 bits: the ICMPv6 header (8) and the data.
+    let Some(payload_length) = u16::try_from(8 + args.message.len()).ok() else {
+        let _ = writeln!(
+            io::stderr(),
+            "exercise_raw_ipv6: at most 65527 bytes of data"
+        );
+        return ExitCode::from(2);
+    };
+    let mut message = echo_request(&args);
+    let sum = icmpv6_checksum(args.src, args.dst, &message);
+    message[2..4].copy_from_slice(&sum.to_be_bytes());
+    let packet = [&build_header(&args, payload_length)[..], &message].concat();
+    match print_hex(&packet) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::FAILURE, // nobody reads our output any more
+    }
+}
+
+/// An ICMPv6 echo request (RFC 4443 § 4.1), the data after its 8-byte
+/// header; its checksum field is left zero.
+fn echo_request(args: &Args) -> Vec<u8> {
+    let mut message = vec![128, 0, 0, 0]; // type 128 (echo request), code 0
+    message.extend_from_slice(&args.icmp_id.to_be_bytes());
+    message.extend_from_slice(&args.icmp_seq.to_be_bytes());
+    message.extend_from_slice(args.message.as_bytes());
+    message
+}
+
+/// A Flow Label from the command line: 20 bits, decimal or 0x hex.
+fn flow_label(text: &str) -> Result<u32, String> {
+    let value = match text.strip_prefix("0x") {
+        Some(hex) => u32::from_str_radix(hex, 16),
+        None => text.parse(),
+    };
+    value
+        .ok()
+        .filter(|label| *label <= 0xF_FFFF)
+        .ok_or_else(|| format!("{text} is not a 20-bit number (0 to 0xFFFFF)"))
+}
+
+/// The bytes as tcpdump -X shows them: 16 a line, in pairs, offset first.
+fn print_hex(bytes: &[u8]) -> io::Result<()> {
+    let mut stdout = io::stdout().lock();
+    for (line, chunk) in bytes.chunks(16).enumerate() {
+        write!(stdout, "0x{:04x}: ", line * 16)?;
+        for pair in chunk.chunks(2) {
+            write!(stdout, " ")?;
+            for byte in pair {
+                write!(stdout, "{byte:02x}")?;
+            }
+        }
+        writeln!(stdout)?;
+    }
+    Ok(())
+}
