@@ -2,13 +2,16 @@
 //! field; an independent decoder (etherparse) reads the same fields and
 //! computes the same checksums; the course's Python `struct.pack` layout
 //! gives the same bytes. And bytes that do not add up are refused, each
-//! with its reason.
+//! with its reason. The same for IPv6 (RFC 8200 § 3) with TCP, UDP and
+//! ICMPv6 behind it, whose checksums cover the IPv6 pseudo-header.
 
-use std::net::Ipv4Addr;
+use std::net::{Ipv4Addr, Ipv6Addr};
 use std::process::Command;
 
 use raw_sender::icmp::{self, IcmpEcho};
+use raw_sender::icmpv6;
 use raw_sender::ipv4::{self, Ipv4Header};
+use raw_sender::ipv6::{self, Ipv6Header};
 use raw_sender::packet::{IpHeader, Packet, Transport};
 use raw_sender::tcp::TcpHeader;
 use raw_sender::udp::UdpHeader;
@@ -38,6 +41,9 @@ impl Random {
     }
     fn address(&mut self) -> Ipv4Addr {
         Ipv4Addr::from(self.next() as u32)
+    }
+    fn address_v6(&mut self) -> Ipv6Addr {
+        Ipv6Addr::from(u128::from(self.next()) << 64 | u128::from(self.next()))
     }
 }
 
@@ -391,4 +397,252 @@ fn etherparse_reads_our_icmp_errors_every_unreachable_code_and_time_exceeded() {
         assert_eq!(theirs.to_bytes().as_slice(), &message[..8], "{what}");
         assert_eq!(icmp::IcmpError::parse(&message), Ok((ours, &quote[..])));
     }
+}
+
+/// The IPv6 header of a packet these tests built as IPv6.
+fn v6(packet: &Packet) -> &Ipv6Header {
+    match &packet.ip {
+        IpHeader::V6(ip) => ip,
+        IpHeader::V4(_) => panic!("these packets are IPv6"),
+    }
+}
+
+/// An IPv6 packet with random fields; `transport` picks none, TCP, UDP or
+/// ICMPv6 echo behind the header. The lengths and checksums are filled in.
+fn random_v6_packet(random: &mut Random, transport: usize) -> Packet {
+    let v4 = random_packet(random, transport);
+    let transport = match v4.transport {
+        Transport::Icmp(mut echo) => {
+            echo.icmp_type = match random.bool() {
+                true => icmpv6::ECHO_REQUEST,
+                false => icmpv6::ECHO_REPLY,
+            };
+            Transport::Icmpv6(echo)
+        }
+        other => other,
+    };
+    let next_header = transport.protocol().unwrap_or(16);
+    let mut packet = Packet {
+        ip: IpHeader::V6(Ipv6Header {
+            traffic_class: random.byte(),
+            flow_label: random.next() as u32 & ipv6::MAX_FLOW_LABEL,
+            payload_length: 0,
+            next_header,
+            hop_limit: random.byte(),
+            source: random.address_v6(),
+            destination: random.address_v6(),
+        }),
+        transport,
+        payload: v4.payload,
+    };
+    packet.fill_in();
+    packet
+}
+
+#[test]
+fn ipv6_build_then_parse_gives_back_every_field() {
+    let mut random = Random(0x6_5eed);
+    for round in 0..2000 {
+        let packet = random_v6_packet(&mut random, round);
+        let bytes = packet.build();
+        let ip = v6(&packet);
+        // Payload Length counts all but the 40-byte header, and fill_in
+        // wrote it where RFC 8200 § 3 puts it, bytes 4-5.
+        assert_eq!(bytes.len(), 40 + usize::from(ip.payload_length));
+        assert_eq!(
+            usize::from(ip.payload_length),
+            packet.transport.header_len() + packet.payload.len()
+        );
+        assert_eq!(&bytes[4..6], &ip.payload_length.to_be_bytes());
+        assert_eq!(bytes[0] >> 4, 6, "version 6");
+        assert_eq!(Packet::parse(&bytes), Ok(packet.clone()), "round {round}");
+        if let Some((carried, expected)) = packet.transport_checksums() {
+            assert_eq!(carried, expected, "round {round}");
+        } else {
+            assert_eq!(packet.transport, Transport::None, "round {round}");
+        }
+    }
+}
+
+#[test]
+fn etherparse_reads_the_same_ipv6_fields_and_checksums() {
+    let mut random = Random(0x6e7e7);
+    let mut seen = [0; 4];
+    for round in 0..1000 {
+        let packet = random_v6_packet(&mut random, round);
+        let ours = v6(&packet);
+        let bytes = packet.build();
+        let (ip, rest) = etherparse::Ipv6Header::from_slice(&bytes).unwrap();
+        assert_eq!(ip.traffic_class, ours.traffic_class);
+        assert_eq!(ip.dscp().value(), ours.traffic_class >> 2);
+        assert_eq!(ip.ecn().value(), ours.traffic_class & 3);
+        assert_eq!(ip.flow_label.value(), ours.flow_label);
+        assert_eq!(ip.payload_length, ours.payload_length);
+        assert_eq!(ip.next_header.0, ours.next_header);
+        assert_eq!(ip.hop_limit, ours.hop_limit);
+        assert_eq!(ip.source_addr(), ours.source);
+        assert_eq!(ip.destination_addr(), ours.destination);
+        assert_eq!(rest.len(), usize::from(ours.payload_length));
+
+        let what = format!("round {round}: {packet:?}");
+        match &packet.transport {
+            Transport::None => {
+                seen[0] += 1;
+                assert_eq!(rest, packet.payload.as_slice(), "{what}");
+            }
+            Transport::Tcp(tcp_ours) => {
+                seen[1] += 1;
+                let (tcp, payload) =
+                    etherparse::TcpHeader::from_slice(rest).unwrap();
+                assert_eq!(tcp.source_port, tcp_ours.source_port);
+                assert_eq!(tcp.destination_port, tcp_ours.destination_port);
+                assert_eq!(tcp.sequence_number, tcp_ours.sequence_number);
+                assert_eq!(tcp.options.as_slice(), tcp_ours.options.as_slice());
+                assert_eq!(payload, packet.payload.as_slice(), "{what}");
+                let theirs = tcp.calc_checksum_ipv6(&ip, payload).unwrap();
+                assert_eq!(theirs, tcp_ours.checksum, "{what}");
+                assert_eq!(tcp.checksum, tcp_ours.checksum, "{what}");
+            }
+            Transport::Udp(udp_ours) => {
+                seen[2] += 1;
+                let (udp, payload) =
+                    etherparse::UdpHeader::from_slice(rest).unwrap();
+                assert_eq!(udp.source_port, udp_ours.source_port);
+                assert_eq!(udp.destination_port, udp_ours.destination_port);
+                assert_eq!(udp.length, udp_ours.length);
+                assert_eq!(udp.length, ours.payload_length, "{what}");
+                let theirs = udp.calc_checksum_ipv6(&ip, payload).unwrap();
+                assert_eq!(theirs, udp_ours.checksum, "{what}");
+                assert_ne!(udp_ours.checksum, 0, "mandatory over IPv6: {what}");
+            }
+            Transport::Icmpv6(echo) => {
+                seen[3] += 1;
+                let (icmp, payload) =
+                    etherparse::Icmpv6Header::from_slice(rest).unwrap();
+                use etherparse::Icmpv6Type::{EchoReply, EchoRequest};
+                let (kind, header) = match icmp.icmp_type {
+                    EchoRequest(header) => (icmpv6::ECHO_REQUEST, header),
+                    EchoReply(header) => (icmpv6::ECHO_REPLY, header),
+                    other => panic!("not an echo: {other:?}"),
+                };
+                assert_eq!(kind, echo.icmp_type, "{what}");
+                assert_eq!(
+                    (header.id, header.seq),
+                    (echo.identifier, echo.sequence_number)
+                );
+                assert_eq!(payload, packet.payload.as_slice(), "{what}");
+                // RFC 4443 § 2.3: the pseudo-header is summed too.
+                let theirs = icmp
+                    .icmp_type
+                    .calc_checksum(ip.source, ip.destination, payload)
+                    .unwrap();
+                assert_eq!(theirs, echo.checksum, "{what}");
+                assert_eq!(icmp.checksum, echo.checksum, "{what}");
+                let slice = etherparse::Icmpv6Slice::from_slice(rest).unwrap();
+                assert!(slice.is_checksum_valid(ip.source, ip.destination));
+            }
+            Transport::Icmp(_) => panic!("ICMP (v4) behind IPv6: {what}"),
+        }
+    }
+    assert!(seen.iter().all(|&count| count > 200), "{seen:?}");
+}
+
+#[test]
+fn a_wrong_source_in_the_pseudo_header_makes_every_ipv6_checksum_wrong() {
+    // The same bytes read as if they came from another address: the
+    // pseudo-header (RFC 8200 § 8.1) ties each checksum to the addresses.
+    let mut random = Random(0x6_8_1);
+    for round in 1..4 {
+        let mut packet = random_v6_packet(&mut random, round);
+        if let IpHeader::V6(ip) = &mut packet.ip {
+            ip.source = Ipv6Addr::UNSPECIFIED;
+        }
+        let (carried, expected) = packet.transport_checksums().unwrap();
+        assert_ne!(carried, expected, "round {round}: {packet:?}");
+    }
+}
+
+#[test]
+fn packet_parse_refuses_short_or_mismatched_ipv6_with_a_reason() {
+    let mut random = Random(0x6bad);
+    let udp = random_v6_packet(&mut random, 2);
+    let tcp = random_v6_packet(&mut random, 1);
+    let (udp, tcp) = (udp.build(), tcp.build());
+    let with_length = |bytes: &[u8], length: u16| {
+        let mut bytes = bytes.to_vec();
+        bytes[4..6].copy_from_slice(&length.to_be_bytes());
+        bytes
+    };
+    let cases: Vec<(Vec<u8>, String)> = vec![
+        (Vec::new(), "0 bytes are too few for an IPv4 header".into()),
+        (
+            udp[..39].to_vec(),
+            "39 bytes are too few for an IPv6 header".into(),
+        ),
+        (
+            with_length(&udp, (udp.len() - 39) as u16),
+            format!(
+                "payload length says {} bytes but only {} arrived",
+                udp.len() - 39,
+                udp.len() - 40
+            ),
+        ),
+        (
+            with_length(&udp, 5),
+            "5 bytes are too few for a UDP header (8)".into(),
+        ),
+        (
+            with_length(&tcp, 19),
+            "19 bytes are too few for a TCP header".into(),
+        ),
+        // Neither 4 nor 6 in the first nibble: read as IPv4, and refused.
+        ([&[0x76], &udp[1..]].concat(), "version is 7".into()),
+    ];
+    for (bytes, reason) in cases {
+        let error = Packet::parse(&bytes).unwrap_err();
+        assert!(
+            error.to_string().contains(&reason),
+            "{error} lacks {reason:?}"
+        );
+    }
+    // A Payload Length shorter than what arrived is no error: the rest is
+    // not part of the packet (a link may pad), and is left out.
+    let mut padded = udp.clone();
+    padded.extend_from_slice(&[0; 6]);
+    assert_eq!(Packet::parse(&padded), Packet::parse(&udp));
+}
+
+#[test]
+fn ipv6_payload_length_allows_65535_bytes_after_the_40_byte_header() {
+    let mut random = Random(0x6_ffff);
+    for transport in 0..4 {
+        let mut packet = random_v6_packet(&mut random, transport);
+        let room = 65_535 - packet.transport.header_len();
+        packet.payload = vec![0x5a; room];
+        packet.fill_in();
+        assert_eq!(packet.check_total_len(), Ok(()));
+        assert_eq!(packet.total_len(), 65_575, "{transport}");
+        assert_eq!(v6(&packet).payload_length, 65_535);
+        let bytes = packet.build();
+        assert_eq!(bytes.len(), 65_575);
+        assert_eq!(Packet::parse(&bytes), Ok(packet.clone()));
+
+        packet.payload.push(0x5a);
+        let refusal = packet.check_total_len().unwrap_err();
+        assert!(
+            refusal.contains(
+                "the packet would be 65576 bytes, 65536 of them counted by \
+                 Payload Length (16 bits), which allows at most 65535"
+            ),
+            "{refusal}"
+        );
+    }
+    // IPv4's Total Length counts its header too: the same data is too much.
+    let mut packet = random_packet(&mut random, 0);
+    if let IpHeader::V4(ip) = &mut packet.ip {
+        ip.options.clear();
+    }
+    packet.payload = vec![0x5a; 65_535];
+    let refusal = packet.check_total_len().unwrap_err();
+    assert!(refusal.contains("counted by Total Length"), "{refusal}");
 }
