@@ -9,42 +9,10 @@ use std::collections::HashMap;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use testkit::{Proc, as_nobody, command, have_tool, in_netns, run_with_input};
+mod common;
 
-fn raw_sender(args: &[&str]) -> (i32, String, String) {
-    let (status, stdout, stderr) =
-        run_with_input(command("raw_sender").args(args), b"");
-    (
-        status.code().unwrap(),
-        String::from_utf8(stdout).unwrap(),
-        stderr,
-    )
-}
-
-/// tcpdump on lo, started and ready to capture `count` packets matching
-/// `filter` (it gives up after 3 s: `timeout -s INT` lets it print first).
-fn tcpdump(count: usize, filter: &str) -> Proc {
-    let count = count.to_string();
-    let mut capture = Proc::spawn(Command::new("timeout").args([
-        "-s", "INT", "3", "tcpdump", "-l", "-i", "lo", "-nn", "-vv", "-X", "-c",
-        &count, filter,
-    ]));
-    capture.wait_for_stderr("listening on lo");
-    capture
-}
-
-/// The lines of tcpdump's output without the leading timestamps.
-fn without_timestamps(output: &[u8]) -> String {
-    let text = String::from_utf8_lossy(output);
-    let lines: Vec<&str> = text
-        .lines()
-        .map(|line| match line.split_once(' ') {
-            Some((time, rest)) if time.contains(':') && time.contains('.') => rest,
-            _ => line,
-        })
-        .collect();
-    lines.join("\n")
-}
+use common::{raw_sender, tcpdump, without_timestamps};
+use testkit::{as_nobody, command, have_tool, in_netns, run_with_input};
 
 /// raw_sender ARGS sent while tcpdump captures `count` packets of `filter`
 /// on lo: what raw_sender printed, and what tcpdump saw.

@@ -4,42 +4,10 @@
 
 use std::process::Command;
 
+mod common;
+
+use common::{raw_sender, tcpdump, without_timestamps};
 use testkit::{Proc, as_nobody, command, have_tool, in_netns, run_with_input};
-
-fn raw_sender(args: &[&str]) -> (i32, String, String) {
-    let (status, stdout, stderr) =
-        run_with_input(command("raw_sender").args(args), b"");
-    (
-        status.code().unwrap(),
-        String::from_utf8(stdout).unwrap(),
-        stderr,
-    )
-}
-
-/// tcpdump on lo, started and ready to capture `count` packets matching
-/// `filter` (it gives up after 3 s: `timeout -s INT` lets it print first).
-fn tcpdump(count: usize, filter: &str) -> Proc {
-    let count = count.to_string();
-    let mut capture = Proc::spawn(Command::new("timeout").args([
-        "-s", "INT", "3", "tcpdump", "-l", "-i", "lo", "-nn", "-vv", "-X", "-c",
-        &count, filter,
-    ]));
-    capture.wait_for_stderr("listening on lo");
-    capture
-}
-
-/// The lines of tcpdump's output without the leading timestamps.
-fn without_timestamps(output: &[u8]) -> String {
-    let text = String::from_utf8_lossy(output);
-    let lines: Vec<&str> = text
-        .lines()
-        .map(|line| match line.split_once(' ') {
-            Some((time, rest)) if time.contains(':') && time.contains('.') => rest,
-            _ => line,
-        })
-        .collect();
-    lines.join("\n")
-}
 
 #[test]
 fn dry_run_shows_the_bytes_and_every_field_without_privilege() {
