@@ -60,7 +60,7 @@ pub struct Args {
     /// Local address to bind [default: 127.0.0.1, or ::1 with -6]
     #[arg(short = 's', long = "source", value_name = "ADDR")]
     address: Option<IpAddr>,
-    /// Use IPv6 (AF_INET6)
+    /// Use IPv6 (AF_INET6; with --raw, IPv6 packets)
     #[arg(short = '6')]
     ipv6: bool,
     /// Listen on a Unix-domain (AF_UNIX) socket at PATH instead
@@ -81,10 +81,11 @@ pub struct Args {
     /// busy (0: never), so slow clients cannot hold every slot
     #[arg(long, value_name = "SECS", default_value_t = 300)]
     deadline: u64,
-    /// Receive raw IPv4 packets of protocol PROTO (e.g. 16, 6, 17, 1) and
-    /// check them, field by field; needs CAP_NET_RAW
+    /// Receive raw IPv4 packets of protocol PROTO (e.g. 16, 6, 17, 1), or
+    /// with -6 IPv6 packets of that Next Header (e.g. 17, 6, 58), and check
+    /// them, field by field; needs CAP_NET_RAW
     #[arg(long, value_name = "PROTO", value_parser = clap::value_parser!(u8).range(1..=254),
-          conflicts_with_all = ["udp", "unix", "ipv6", "keep", "port"])]
+          conflicts_with_all = ["udp", "unix", "keep", "port"])]
     pub raw: Option<u8>,
     /// With --raw: stop after N packets [default: never]
     #[arg(short = 'c', long, value_name = "N", requires = "raw")]
@@ -153,17 +154,24 @@ impl Args {
         Ok((Domain::for_address(address), SockAddr::from(address)))
     }
 
-    /// The address a raw socket binds: --raw receives IPv4 only.
-    pub fn raw_address(&self) -> io::Result<SocketAddr> {
-        match self.address.unwrap_or(IpAddr::V4(Ipv4Addr::LOCALHOST)) {
-            IpAddr::V4(address) => Ok(SocketAddr::new(address.into(), 0)),
-            IpAddr::V6(address) => Err(io::Error::new(
-                ErrorKind::InvalidInput,
-                format!(
-                    "--raw receives IPv4 packets only, and {address} is an IPv6 \
-                     address: give an IPv4 one with -s, such as 127.0.0.1"
-                ),
+    /// The address raw receive keeps packets for: 127.0.0.1, or ::1 with
+    /// -6, unless -s names another. IPv6 takes -6: it is received another
+    /// way (raw6.rs), so an IPv6 address alone is not taken as asking for it.
+    pub fn raw_address(&self) -> io::Result<IpAddr> {
+        let refused =
+            |why: String| Err(io::Error::new(ErrorKind::InvalidInput, why));
+        match (self.ipv6, self.address) {
+            (false, None) => Ok(IpAddr::V4(Ipv4Addr::LOCALHOST)),
+            (true, None) => Ok(IpAddr::V6(Ipv6Addr::LOCALHOST)),
+            (false, Some(IpAddr::V6(address))) => refused(format!(
+                "without -6, --raw receives IPv4 packets only, and {address} is an \
+                 IPv6 address: add -6, or give an IPv4 one with -s, such as 127.0.0.1"
             )),
+            (true, Some(IpAddr::V4(address))) => refused(format!(
+                "-6 asks for IPv6, but {address} is an IPv4 address: drop -6, or \
+                 give an IPv6 address such as ::1"
+            )),
+            (_, Some(address)) => Ok(address),
         }
     }
 

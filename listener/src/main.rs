@@ -18,6 +18,7 @@ mod hints; // failures turned into one line a student can act on
 mod keep; // -k: many clients at once, each on a thread of its own
 mod limits; // -w and --deadline: every wait on a client bounded
 mod raw; // --raw: each packet decoded field by field and checked
+mod raw6; // --raw -6: IPv6 packets, taken one layer down (packet(7))
 mod shutdown; // Ctrl-C and SIGTERM: finish clients, tidy up, count
 
 use std::io::{self, ErrorKind, Read, Write};
@@ -32,7 +33,6 @@ use nix::sys::socket::{MsgFlags, SockaddrStorage, recvfrom, sendto};
 use socket2::{Socket, Type};
 
 use flags::{Args, Reply};
-use gather::Kept;
 use hints::{Cut, say};
 use limits::{Bounded, Limits};
 
@@ -126,7 +126,7 @@ fn receive(mut client: Bounded, keep: bool) -> Result<u64, Cut> {
     if !keep && let Some(moved) = client.splice_into_stdout() {
         return moved.map_err(Cut::from);
     }
-    let mut kept = Kept::new(keep); // printed now, or with -k gathered first
+    let mut kept = gather::Kept::new(keep); // printed now, or with -k gathered first
     let mut buffer = vec![0u8; kept.buffer_size()];
     loop {
         match client.read(&mut buffer) {

@@ -1,20 +1,23 @@
 //! Raw receive (--raw): a SOCK_RAW socket for one IP protocol number hands
 //! us each packet of that protocol whole, IPv4 header included. Each one is
 //! read with raw_sender's layouts, shown field by field, and checked.
+//! IPv6 packets (-6) are received another way (raw6.rs), then shown and
+//! checked here the same way.
 
 use std::io::{self, Read, Write};
+use std::net::{IpAddr, SocketAddr};
 
 use base64::Engine;
 use raw_sender::Malformed;
 use raw_sender::hex::{hex, unhex};
-use raw_sender::output;
 use raw_sender::packet::{IpHeader, Packet, Transport};
+use raw_sender::{ipv6, output};
 
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
 
 use crate::flags::Args;
 use crate::hints::{self, say};
-use crate::shutdown;
+use crate::{raw6, shutdown};
 
 /// How to undo raw_sender's --encode before showing the payload.
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -25,7 +28,10 @@ pub enum Decoding {
 
 // ANCHOR: listen
 pub fn listen(args: &Args, protocol: u8) -> io::Result<()> {
-    let address = args.raw_address()?;
+    let address = match args.raw_address()? {
+        IpAddr::V4(address) => SocketAddr::from((address, 0)),
+        IpAddr::V6(address) => return raw6::listen(args, protocol, address), // -6
+    };
     // socket(AF_INET, SOCK_RAW, protocol); see raw(7). Each packet of that
     // protocol arrives whole, IPv4 header first. (IPPROTO_RAW, 255, can only
     // send: that is why raw_sender uses it and we cannot.)
@@ -51,18 +57,28 @@ fn serve(
     while count.is_none_or(|count| seen < count) {
         // recv(2): one whole packet per call, from its IPv4 header on.
         let len = (&mut &*socket).read(&mut buffer)?;
-        crate::shutdown::count(&crate::shutdown::SERVED, 1);
-        crate::shutdown::count(&crate::shutdown::BYTES, len as u64);
-        let report = match Packet::parse(&buffer[..len]) {
-            Ok(packet) => describe(&packet, len, decoding),
-            Err(why) => malformed(&buffer[..len], &why),
-        };
-        let mut stdout = io::stdout().lock();
-        writeln!(stdout, "{report}")?;
-        stdout.flush()?;
+        print(&buffer[..len], Packet::parse(&buffer[..len]), decoding)?;
         seen += 1;
     }
     Ok(())
+}
+
+/// Counts a packet and prints its report: the packet `parsed` from `bytes`,
+/// or why they are not one.
+pub fn print(
+    bytes: &[u8],
+    parsed: Result<Packet, Malformed>,
+    decoding: Option<Decoding>,
+) -> io::Result<()> {
+    shutdown::count(&shutdown::SERVED, 1);
+    shutdown::count(&shutdown::BYTES, bytes.len() as u64);
+    let report = match parsed {
+        Ok(packet) => describe(&packet, bytes.len(), decoding),
+        Err(why) => malformed(bytes, &why),
+    };
+    let mut stdout = io::stdout().lock();
+    writeln!(stdout, "{report}")?;
+    stdout.flush()
 }
 
 /// A packet's summary line, its fields, its payload, and the checks.
@@ -90,7 +106,8 @@ fn malformed(bytes: &[u8], why: &Malformed) -> String {
 /// What a packet checker (Wireshark, say) would complain about.
 fn checks(packet: &Packet, received: usize) -> Vec<String> {
     let mut checks = Vec::new();
-    // IPv6 has no header checksum to check.
+    // IPv6 has no header checksum to check (RFC 8200 § 3): the link's
+    // checksum below and the transport's above cover it.
     if let IpHeader::V4(ip) = &packet.ip {
         let expected = ip.expected_checksum();
         checks.push(match ip.header_checksum == expected {
@@ -141,11 +158,26 @@ fn checks(packet: &Packet, received: usize) -> Vec<String> {
 
 fn lengths(packet: &Packet, received: usize) -> String {
     let total = packet.total_len();
-    if total != received {
-        return format!(
-            "lengths inconsistent: total length {total}, but {received} bytes arrived"
-        );
-    }
+    // IPv6's Payload Length leaves out its own 40-byte header.
+    let after_header = received.saturating_sub(ipv6::HEADER_LEN);
+    let consistent = match &packet.ip {
+        IpHeader::V4(_) if total != received => {
+            return format!(
+                "lengths inconsistent: total length {total}, but {received} bytes arrived"
+            );
+        }
+        IpHeader::V6(ip) if usize::from(ip.payload_length) != after_header => {
+            return format!(
+                "lengths inconsistent: payload length {}, but {after_header} bytes \
+                 arrived after the 40-byte header",
+                ip.payload_length
+            );
+        }
+        IpHeader::V4(_) => format!("total length {total} = bytes received"),
+        IpHeader::V6(ip) => {
+            format!("payload length {} = bytes received - 40", ip.payload_length)
+        }
+    };
     if let Transport::Udp(udp) = &packet.transport {
         let carried = packet.payload.len() + raw_sender::udp::HEADER_LEN;
         if usize::from(udp.length) != carried {
@@ -155,7 +187,7 @@ fn lengths(packet: &Packet, received: usize) -> String {
             );
         }
     }
-    format!("lengths consistent: total length {total} = bytes received")
+    format!("lengths consistent: {consistent}")
 }
 
 /// RFC 791 options: type 0 ends the list, type 1 is one byte of padding,
