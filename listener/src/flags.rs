@@ -155,18 +155,14 @@ impl Args {
     }
 
     /// The address raw receive keeps packets for: 127.0.0.1, or ::1 with
-    /// -6, unless -s names another. IPv6 takes -6: it is received another
-    /// way (raw6.rs), so an IPv6 address alone is not taken as asking for it.
+    /// -6, unless -s names another; an IPv6 one asks for IPv6 (raw6.rs), as
+    /// it does for TCP and UDP.
     pub fn raw_address(&self) -> io::Result<IpAddr> {
         let refused =
             |why: String| Err(io::Error::new(ErrorKind::InvalidInput, why));
         match (self.ipv6, self.address) {
             (false, None) => Ok(IpAddr::V4(Ipv4Addr::LOCALHOST)),
             (true, None) => Ok(IpAddr::V6(Ipv6Addr::LOCALHOST)),
-            (false, Some(IpAddr::V6(address))) => refused(format!(
-                "without -6, --raw receives IPv4 packets only, and {address} is an \
-                 IPv6 address: add -6, or give an IPv4 one with -s, such as 127.0.0.1"
-            )),
             (true, Some(IpAddr::V4(address))) => refused(format!(
                 "-6 asks for IPv6, but {address} is an IPv4 address: drop -6, or \
                  give an IPv6 address such as ::1"

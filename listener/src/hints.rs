@@ -180,7 +180,8 @@ fn hint(error: &io::Error, args: &Args) -> Option<String> {
         ErrorKind::PermissionDenied if args.raw.is_some() => {
             "raw sockets need CAP_NET_RAW: run `sudo ./target/debug/listener ...` (not \
              `sudo cargo run`: root's PATH has no cargo), or \
-             `sudo setcap cap_net_raw+ep ./target/debug/listener`"
+             `sudo setcap cap_net_raw+ep ./target/debug/listener`, or run it \
+             inside `lab/sandbox` (no sudo)"
                 .into()
         }
         ErrorKind::PermissionDenied if args.unix.is_some() => {

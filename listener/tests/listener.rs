@@ -304,14 +304,6 @@ fn a_bad_lone_port_or_address_is_refused_as_a_bad_flag_is() {
 }
 
 #[test]
-fn raw_receive_refuses_an_ipv6_address_it_would_not_use() {
-    // Raw receive is IPv4 only: binding it to ::1 would be a lie.
-    let (code, stderr) = listener_fails(&["--raw", "16", "-s", "::1"]);
-    assert_eq!(code, 1, "{stderr}");
-    assert!(stderr.contains("IPv4 packets only"), "{stderr}");
-}
-
-#[test]
 fn a_udp_reply_that_cannot_fit_a_datagram_is_refused_at_start() {
     let (status, _, stderr) = run_with_input(
         command("listener").args(["-u", "-k", "-p", "0"]),

@@ -168,8 +168,8 @@ fn only_packets_of_its_next_header_to_its_address_are_shown() {
                 "nodad",
             ]));
             let server = listening(&["--raw", "17", "-6", "-c", "1"]);
-            let other =
-                listening(&["--raw", "17", "-6", "-s", "2001:db8::2", "-c", "1"]);
+            // An IPv6 address alone asks for IPv6, as it does for TCP.
+            let other = listening(&["--raw", "17", "-s", "2001:db8::2", "-c", "1"]);
             // None of these is UDP over IPv6 to ::1...
             probe(&["-6", "--tcp"]);
             probe(&["-6", "--icmp"]);
@@ -225,18 +225,11 @@ fn fails(args: &[&str]) -> (Option<i32>, String) {
 
 #[test]
 fn a_family_mismatch_is_refused_on_one_line() {
-    for (args, message) in [
-        (
-            &["--raw", "17", "-6", "-s", "127.0.0.1"][..],
-            "-6 asks for IPv6",
-        ),
-        (&["--raw", "17", "-s", "::1"][..], "add -6"),
-    ] {
-        let (code, stderr) = fails(args);
-        assert_eq!(code, Some(1), "{args:?}: {stderr}");
-        assert_eq!(stderr.lines().count(), 1, "{args:?}: {stderr}");
-        assert!(stderr.contains(message), "{args:?}: {stderr}");
-    }
+    let args = ["--raw", "17", "-6", "-s", "127.0.0.1"];
+    let (code, stderr) = fails(&args);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("-6 asks for IPv6"), "{stderr}");
     // clap's own refusals: flags raw receive does not take.
     for args in [
         &["--raw", "17", "-6", "-u"][..],
