@@ -431,6 +431,37 @@ const CASES: &[(&str, &[&str], i32, &str)] = &[
         2,
         "300 is not in 0..=255",
     ),
+    (
+        "raw_sender",
+        &["-6", "--flow-label", "0x100000"],
+        2,
+        "a flow label has 20 bits",
+    ),
+    (
+        "raw_sender",
+        &["--flow-label", "5"],
+        2,
+        "--flow-label sets an IPv6 field",
+    ),
+    (
+        "raw_sender",
+        &["-6", "--payload-length", "65536"],
+        2,
+        "65536 is not in 0..=65535",
+    ),
+    (
+        "raw_sender",
+        &["--payload-length", "5"],
+        2,
+        "--payload-length sets an IPv6 field",
+    ),
+    (
+        "raw_sender",
+        &["-6", "--id", "5"],
+        2,
+        "--id sets a field the IPv6 header does not have",
+    ),
+    ("raw_sender", &["--dst", "::"], 2, "--dst :: names no host"),
 ];
 
 #[test]
