@@ -10,7 +10,7 @@ use std::net::{IpAddr, SocketAddr};
 use base64::Engine;
 use raw_sender::Malformed;
 use raw_sender::hex::{hex, unhex};
-use raw_sender::packet::{IpHeader, Packet, Transport};
+use raw_sender::packet::{IpHeader, Packet, Quoted, Transport};
 use raw_sender::{ipv6, output};
 
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
@@ -119,9 +119,13 @@ fn checks(packet: &Packet, received: usize) -> Vec<String> {
         });
     }
     // An ICMP error quotes a header whose checksum the sender computed.
-    if let Some(Ok(quoted)) = packet.icmp_error() {
-        let (carried, expected) =
-            (quoted.ip.header_checksum, quoted.ip.expected_checksum());
+    // (ICMPv6 quotes an IPv6 header, which has none.)
+    if let Some(Ok(Quoted {
+        ip: IpHeader::V4(ip),
+        ..
+    })) = packet.icmp_error()
+    {
+        let (carried, expected) = (ip.header_checksum, ip.expected_checksum());
         checks.push(match carried == expected {
             true => format!("quoted IP header checksum 0x{carried:04x} correct"),
             false => format!(

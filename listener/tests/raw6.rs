@@ -213,6 +213,33 @@ fn dash_c_stops_after_that_many_packets_each_shown_once() {
     );
 }
 
+#[test]
+fn the_kernels_port_unreachable_is_shown_with_the_packet_it_quotes() {
+    in_netns(
+        "the_kernels_port_unreachable_is_shown_with_the_packet_it_quotes",
+        || {
+            let server = listening(&["--raw", "58", "-6", "-c", "1"]);
+            // UDP to a port nobody listens on: the kernel answers (RFC 4443
+            // § 3.1, code 4) and quotes our datagram.
+            probe(&["-6", "--udp", "-m", "hey"]);
+            let report = printed(server);
+            shows(
+                &report,
+                &[
+                    "IP6 ::1 > ::1: ICMP6, destination unreachable, port, \
+                     for UDP ::1.40000 > ::1.54321, length 59",
+                    "    41  Code                 4 (port unreachable)  RFC 4443 3",
+                    "Quoted IPv6 header, bytes 48-87:",
+                    "    52  Payload Length       11 ",
+                    "Quoted data, bytes 88-95: UDP source port 40000, destination port 54321",
+                    "check: ICMPv6 checksum 0x",
+                ],
+            );
+            assert!(!report.contains("incorrect"), "{report}");
+        },
+    );
+}
+
 /// Runs `listener ARGS` expecting failure: its status and stderr.
 fn fails(args: &[&str]) -> (Option<i32>, String) {
     let (status, stdout, stderr) =

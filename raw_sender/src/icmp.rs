@@ -147,23 +147,33 @@ impl IcmpError {
     /// Reads an error message; returns its header and the quoted datagram.
     /// Refuses other types, and a quote shorter than RFC 792's minimum.
     pub fn parse(message: &[u8]) -> Result<(IcmpError, &[u8]), Malformed> {
+        if message.first().is_some_and(|&kind| !is_error(kind)) {
+            return Err(Malformed::new(format!(
+                "ICMP type {} is not an error message",
+                message[TYPE]
+            )));
+        }
+        IcmpError::parse_quoting(message, MIN_QUOTE_LEN, "an IPv4 header")
+    }
+
+    /// The layout ICMPv6's errors share (RFC 4443 § 3): the header, then a
+    /// quote of at least `min_quote` bytes, `what` and 64 bits of data.
+    pub fn parse_quoting<'a>(
+        message: &'a [u8],
+        min_quote: usize,
+        what: &str,
+    ) -> Result<(IcmpError, &'a [u8]), Malformed> {
         if message.len() < HEADER_LEN {
             return Err(Malformed::new(format!(
                 "{} bytes are too few for an ICMP header (8)",
                 message.len()
             )));
         }
-        if !is_error(message[TYPE]) {
-            return Err(Malformed::new(format!(
-                "ICMP type {} is not an error message",
-                message[TYPE]
-            )));
-        }
         let quote = &message[HEADER_LEN..];
-        if quote.len() < MIN_QUOTE_LEN {
+        if quote.len() < min_quote {
             return Err(Malformed::new(format!(
-                "the quoted datagram has {} bytes, fewer than an IPv4 header \
-                 and 64 bits of data (28)",
+                "the quoted datagram has {} bytes, fewer than {what} and 64 bits \
+                 of data ({min_quote})",
                 quote.len()
             )));
         }

@@ -7,7 +7,9 @@
 
 use std::net::IpAddr;
 
-use crate::icmp::{self, IcmpEcho};
+use crate::Malformed;
+use crate::icmp::{self, IcmpEcho, IcmpError};
+use crate::ipv6;
 
 /// ICMPv6's number in the IPv6 Next Header field.
 pub const NEXT_HEADER: u8 = 58;
@@ -25,6 +27,29 @@ pub const ECHO_REPLY: u8 = 129;
 /// and a sequence number.
 pub fn is_echo(icmp_type: u8) -> bool {
     matches!(icmp_type, ECHO_REQUEST | ECHO_REPLY)
+}
+
+/// Error messages: the high bit of the type clear (§ 2.1). Each quotes
+/// "as much of invoking packet as possible without the ICMPv6 packet
+/// exceeding the minimum IPv6 MTU" (§ 3.1), after the layout of ICMP's.
+pub fn is_error(icmp_type: u8) -> bool {
+    icmp_type < 128
+}
+
+/// The shortest quote read: a 40-byte IPv6 header and 64 bits of data.
+pub const MIN_QUOTE_LEN: usize = ipv6::HEADER_LEN + icmp::ORIGINAL_DATA_LEN;
+
+impl IcmpError {
+    /// Reads an ICMPv6 error message; its header and the quoted packet.
+    pub fn parse_v6(message: &[u8]) -> Result<(IcmpError, &[u8]), Malformed> {
+        if message.first().is_some_and(|&kind| !is_error(kind)) {
+            return Err(Malformed::new(format!(
+                "ICMPv6 type {} is not an error message",
+                message[icmp::TYPE]
+            )));
+        }
+        IcmpError::parse_quoting(message, MIN_QUOTE_LEN, "an IPv6 header")
+    }
 }
 
 impl IcmpEcho {

@@ -52,6 +52,11 @@ pub fn summary(packet: &Packet) -> String {
             icmp.sequence_number,
             length + icmp::HEADER_LEN
         ),
+        Transport::Icmpv6(_) if packet.icmp_error().is_some() => format!(
+            "{ip} {source} > {destination}: ICMP6, {}, length {}",
+            error_summary(packet),
+            length + icmp::HEADER_LEN
+        ),
         Transport::Icmpv6(icmp) => format!(
             "{ip} {source} > {destination}: ICMP6, {}{}, length {}",
             icmpv6_name(icmp),
@@ -73,10 +78,11 @@ pub fn summary(packet: &Packet) -> String {
 /// `destination unreachable (port unreachable), for UDP 127.0.0.1.40000 >
 /// 127.0.0.1.54321`.
 fn error_summary(packet: &Packet) -> String {
-    let Transport::Icmp(icmp) = &packet.transport else {
-        return String::new();
+    let name = match &packet.transport {
+        Transport::Icmp(icmp) => icmp_name(icmp),
+        Transport::Icmpv6(icmp) => icmpv6_name(icmp),
+        _ => return String::new(),
     };
-    let name = icmp_name(icmp);
     match packet.icmp_error() {
         Some(Ok(quoted)) => format!("{name}, for {}", quoted_summary(&quoted)),
         Some(Err(why)) => format!("{name}, quoting a malformed datagram: {why}"),
@@ -87,16 +93,15 @@ fn error_summary(packet: &Packet) -> String {
 /// The quoted datagram in one phrase: protocol, addresses, ports.
 fn quoted_summary(quoted: &Quoted) -> String {
     let ip = &quoted.ip;
-    let name = protocol_name(ip.protocol);
+    let name = protocol_name(ip.protocol());
     let name = match name {
-        "other" => format!("ip-proto-{}", ip.protocol),
+        "other" => format!("ip-proto-{}", ip.protocol()),
         _ => name.to_string(),
     };
+    let (source, destination) = (ip.source(), ip.destination());
     match quoted.ports() {
-        Some((from, to)) => {
-            format!("{name} {}.{from} > {}.{to}", ip.source, ip.destination)
-        }
-        None => format!("{name} {} > {}", ip.source, ip.destination),
+        Some((from, to)) => format!("{name} {source}.{from} > {destination}.{to}"),
+        None => format!("{name} {source} > {destination}"),
     }
 }
 
@@ -246,7 +251,10 @@ pub fn field_table(packet: &Packet) -> String {
             Some(Ok(quoted)) => Some(("ICMP", icmp_error_fields(&quoted))),
             _ => Some(("ICMP", icmp_fields(icmp))),
         },
-        Transport::Icmpv6(icmp) => Some(("ICMPv6", icmpv6_fields(icmp))),
+        Transport::Icmpv6(icmp) => match packet.icmp_error() {
+            Some(Ok(quoted)) => Some(("ICMPv6", icmp_error_fields(&quoted))),
+            _ => Some(("ICMPv6", icmpv6_fields(icmp))),
+        },
     };
     if let Some((name, fields)) = transport {
         // The transport header starts where the IP header ends.
@@ -268,17 +276,21 @@ pub fn field_table(packet: &Packet) -> String {
 }
 
 /// The datagram an ICMP error quotes, `base` bytes into the packet: its
-/// IPv4 header, then its first 64 bits (for TCP and UDP, the ports).
+/// IP header, then its first 64 bits (for TCP and UDP, the ports).
 fn quoted_rows(table: &mut String, quoted: &Quoted, base: usize) {
     let ip_len = quoted.ip.header_len();
-    let title = format!("Quoted IPv4 header, bytes {base}-{}", base + ip_len - 1);
-    rows(table, &title, base, ipv4_fields(&quoted.ip));
+    let (name, fields) = match &quoted.ip {
+        IpHeader::V4(ip) => ("IPv4", ipv4_fields(ip)),
+        IpHeader::V6(ip) => ("IPv6", ipv6_fields(ip)),
+    };
+    let title = format!("Quoted {name} header, bytes {base}-{}", base + ip_len - 1);
+    rows(table, &title, base, fields);
     let start = base + ip_len;
     let end = start + quoted.original_data.len().max(1) - 1;
     let what = match quoted.ports() {
         Some((from, to)) => format!(
             "{} source port {from}, destination port {to}",
-            protocol_name(quoted.ip.protocol)
+            protocol_name(quoted.ip.protocol())
         ),
         None => hex(&quoted.original_data),
     };
@@ -527,28 +539,81 @@ pub fn icmpv6_fields(header: &IcmpEcho) -> Vec<Field> {
     ]
 }
 
-/// The ICMP error header's fields, RFC 792.
+/// The ICMP error header's fields, RFC 792, or ICMPv6's, RFC 4443 § 3.
 pub fn icmp_error_fields(quoted: &Quoted) -> Vec<Field> {
-    use icmp::*;
+    use icmp::{CHECKSUM, CODE, REST_OF_HEADER, TYPE};
     let header = &quoted.error;
-    let rfc = "RFC 792";
-    let (kind, code) = error_names(header.icmp_type, header.code);
+    let rest = header.rest_of_header;
+    let (rfc, (kind, code), (name, value)) = match quoted.ip {
+        IpHeader::V4(_) => (
+            "RFC 792",
+            error_names(header.icmp_type, header.code),
+            match (header.icmp_type, header.code) {
+                (icmp::PARAMETER_PROBLEM, _) => {
+                    ("Pointer", (rest >> 24).to_string())
+                }
+                (icmp::DESTINATION_UNREACHABLE, 4) => {
+                    ("Next-Hop MTU", (rest & 0xffff).to_string())
+                }
+                _ => ("Unused", format!("0x{rest:08x}")),
+            },
+        ),
+        // ICMPv6 gives all 32 bits to the MTU and the pointer (§ 3.2, § 3.4).
+        IpHeader::V6(_) => (
+            "RFC 4443 3",
+            (
+                icmpv6_error_name(header.icmp_type),
+                icmpv6_code_name(header.icmp_type, header.code),
+            ),
+            match header.icmp_type {
+                icmpv6::PACKET_TOO_BIG => ("MTU", rest.to_string()),
+                icmpv6::PARAMETER_PROBLEM => ("Pointer", rest.to_string()),
+                _ => ("Unused", format!("0x{rest:08x}")),
+            },
+        ),
+    };
     let kind = format!("{} ({kind})", header.icmp_type);
     let code = format!("{} ({code})", header.code);
-    let rest = header.rest_of_header;
-    let (name, value) = match (header.icmp_type, header.code) {
-        (PARAMETER_PROBLEM, _) => ("Pointer", (rest >> 24).to_string()),
-        (DESTINATION_UNREACHABLE, 4) => {
-            ("Next-Hop MTU", (rest & 0xffff).to_string())
-        }
-        _ => ("Unused", format!("0x{rest:08x}")),
-    };
     vec![
         Field::new("Type", kind, TYPE, rfc),
         Field::new("Code", code, CODE, rfc),
         Field::new("Checksum", hex_u16(header.checksum), CHECKSUM.start, rfc),
         Field::new(name, value, REST_OF_HEADER.start, rfc),
     ]
+}
+
+/// An ICMPv6 error message's type in RFC 4443's words.
+fn icmpv6_error_name(icmp_type: u8) -> &'static str {
+    match icmp_type {
+        icmpv6::DESTINATION_UNREACHABLE => "destination unreachable",
+        icmpv6::PACKET_TOO_BIG => "packet too big",
+        icmpv6::TIME_EXCEEDED => "time exceeded",
+        icmpv6::PARAMETER_PROBLEM => "parameter problem",
+        _ => "error",
+    }
+}
+
+/// An ICMPv6 error's code in RFC 4443's words (§ 3.1, § 3.3, § 3.4).
+fn icmpv6_code_name(icmp_type: u8, code: u8) -> String {
+    use icmpv6::*;
+    let name = match (icmp_type, code) {
+        (DESTINATION_UNREACHABLE, 0) => "no route to destination",
+        (DESTINATION_UNREACHABLE, 1) => "communication administratively prohibited",
+        (DESTINATION_UNREACHABLE, 2) => "beyond scope of source address",
+        (DESTINATION_UNREACHABLE, 3) => "address unreachable",
+        (DESTINATION_UNREACHABLE, 4) => "port unreachable",
+        (DESTINATION_UNREACHABLE, 5) => {
+            "source address failed ingress/egress policy"
+        }
+        (DESTINATION_UNREACHABLE, 6) => "reject route to destination",
+        (TIME_EXCEEDED, 0) => "hop limit exceeded in transit",
+        (TIME_EXCEEDED, 1) => "fragment reassembly time exceeded",
+        (PARAMETER_PROBLEM, 0) => "erroneous header field encountered",
+        (PARAMETER_PROBLEM, 1) => "unrecognized Next Header type encountered",
+        (PARAMETER_PROBLEM, 2) => "unrecognized IPv6 option encountered",
+        _ => return format!("code {code}"),
+    };
+    name.into()
 }
 
 /// An error message's type and code, each in RFC 792's words.
@@ -721,8 +786,11 @@ mod tests {
              for TCP 192.0.2.2.40000 > 198.51.100.2.23, length 36"
         );
         let quoted = packet.icmp_error().unwrap().unwrap();
+        let IpHeader::V4(quoted_ip) = &quoted.ip else {
+            panic!("an ICMP error quotes IPv4");
+        };
         assert_eq!(
-            quoted.ip.total_length, 40,
+            quoted_ip.total_length, 40,
             "the original's, not the quote's"
         );
         let table = field_table(&packet);
@@ -739,6 +807,46 @@ mod tests {
             packet.transport_checksums().map(|(a, b)| a == b),
             Some(true)
         );
+    }
+
+    /// The port unreachable Linux sent on lo for a UDP datagram ("hey")
+    /// from ::1 port 40000 to the closed port 54321, as tcpdump -X showed
+    /// it ("[icmp6 sum ok]"): the kernel's own flow label, and the whole
+    /// datagram quoted.
+    #[test]
+    fn an_icmpv6_port_unreachable_shows_the_packet_it_quotes() {
+        let localhost = [[0u8; 15].as_slice(), &[1]].concat();
+        let packet = [
+            &[0x60, 0x08, 0x3f, 0x40, 0x00, 0x3b, 0x3a, 0x40][..],
+            &localhost,
+            &localhost,
+            &[0x01, 0x04, 0x8d, 0x55, 0, 0, 0, 0], // type 1, code 4, sum
+            &[0x60, 0, 0, 0, 0x00, 0x0b, 0x11, 0x40],
+            &localhost,
+            &localhost,
+            &[
+                0x9c, 0x40, 0xd4, 0x31, 0x00, 0x0b, 0xad, 0xfe, b'h', b'e', b'y',
+            ],
+        ]
+        .concat();
+        let packet = Packet::parse(&packet).unwrap();
+        assert_eq!(
+            summary(&packet),
+            "IP6 ::1 > ::1: ICMP6, destination unreachable, port, \
+             for UDP ::1.40000 > ::1.54321, length 59"
+        );
+        assert_eq!(packet.transport_checksums(), Some((0x8d55, 0x8d55)));
+        let table = field_table(&packet);
+        for row in [
+            "ICMPv6 header, bytes 40-47:",
+            "    40  Type                 1 (destination unreachable) RFC 4443 3",
+            "    41  Code                 4 (port unreachable)  RFC 4443 3",
+            "Quoted IPv6 header, bytes 48-87:",
+            "    52  Payload Length       11 ",
+            "Quoted data, bytes 88-95: UDP source port 40000, destination port 54321",
+        ] {
+            assert!(table.contains(row), "{row:?} missing:\n{table}");
+        }
     }
 
     #[test]

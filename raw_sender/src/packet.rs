@@ -296,17 +296,22 @@ impl Packet {
         }
     }
 
-    /// For an ICMP error message: its header and the datagram it quotes;
-    /// None for any other packet.
+    /// For an ICMP or ICMPv6 error message: its header and the datagram it
+    /// quotes; None for any other packet.
     pub fn icmp_error(&self) -> Option<Result<Quoted, Malformed>> {
-        let Transport::Icmp(icmp) = &self.transport else {
-            return None;
+        let (icmp, v6) = match &self.transport {
+            Transport::Icmp(icmp) if icmp::is_error(icmp.icmp_type) => (icmp, false),
+            Transport::Icmpv6(icmp) if icmpv6::is_error(icmp.icmp_type) => {
+                (icmp, true)
+            }
+            _ => return None,
         };
-        if !icmp::is_error(icmp.icmp_type) {
-            return None;
-        }
         let message = [icmp.build(), self.payload.clone()].concat();
-        Some(IcmpError::parse(&message).and_then(|(error, quote)| {
+        let parsed = match v6 {
+            false => IcmpError::parse(&message),
+            true => IcmpError::parse_v6(&message),
+        };
+        Some(parsed.and_then(|(error, quote)| {
             let (ip, original_data) = parse_quoted_header(quote)?;
             let end = original_data.len().min(icmp::ORIGINAL_DATA_LEN);
             Ok(Quoted {
@@ -319,11 +324,13 @@ impl Packet {
 }
 
 /// An ICMP error message and what it quotes of the datagram that caused it
-/// (RFC 792: "Internet Header + 64 bits of Original Data Datagram").
+/// (RFC 792: "Internet Header + 64 bits of Original Data Datagram"; ICMPv6
+/// quotes as much as fits, RFC 4443 § 3.1, of which the first 64 bits of
+/// data are kept here).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Quoted {
     pub error: IcmpError,
-    pub ip: Ipv4Header,
+    pub ip: IpHeader,
     pub original_data: Vec<u8>,
 }
 
@@ -332,7 +339,7 @@ impl Quoted {
     /// the first four bytes: the reason RFC 792 quotes 64 bits.
     pub fn ports(&self) -> Option<(u16, u16)> {
         let data = &self.original_data;
-        match self.ip.protocol {
+        match self.ip.protocol() {
             tcp::PROTOCOL | udp::PROTOCOL if data.len() >= 4 => Some((
                 u16::from_be_bytes([data[0], data[1]]),
                 u16::from_be_bytes([data[2], data[3]]),
@@ -342,16 +349,27 @@ impl Quoted {
     }
 }
 
-/// The quoted IPv4 header. Its Total Length counts the original datagram,
-/// of which a router may quote only the first 28 bytes: the header is read
-/// as if Total Length said what is here, then given its own value back.
-fn parse_quoted_header(quote: &[u8]) -> Result<(Ipv4Header, &[u8]), Malformed> {
+/// The quoted IP header. Its length field counts the original datagram,
+/// of which a router may quote only the first bytes: the header is read as
+/// if the field said what is here, then given its own value back.
+fn parse_quoted_header(quote: &[u8]) -> Result<(IpHeader, &[u8]), Malformed> {
     let mut copy = quote.to_vec();
+    if quote.first().map(|byte| byte >> 4) == Some(6) {
+        let length = ipv6::PAYLOAD_LENGTH;
+        let carried =
+            u16::from_be_bytes([copy[length.start], copy[length.start + 1]]);
+        let here = copy.len() - ipv6::HEADER_LEN;
+        let here = u16::try_from(here).unwrap_or(u16::MAX);
+        copy[length].copy_from_slice(&carried.min(here).to_be_bytes());
+        let (mut ip, _) = Ipv6Header::parse(&copy)?;
+        ip.payload_length = carried;
+        return Ok((IpHeader::V6(ip), &quote[ipv6::HEADER_LEN..]));
+    }
     let carried = u16::from_be_bytes([copy[2], copy[3]]);
     let here = u16::try_from(copy.len()).unwrap_or(u16::MAX);
     copy[2..4].copy_from_slice(&carried.min(here).to_be_bytes());
     let (mut ip, _) = Ipv4Header::parse(&copy)?;
     ip.total_length = carried;
     let header_len = ip.header_len();
-    Ok((ip, &quote[header_len..]))
+    Ok((IpHeader::V4(ip), &quote[header_len..]))
 }
