@@ -4,26 +4,10 @@
 //! so raw_sender's packets go to ::1 (or a documentation address, RFC 3849,
 //! given to lo) and stay there.
 
-use testkit::{Proc, as_nobody, command, in_netns, run, run_with_input};
+mod common;
 
-/// Starts `listener ARGS` and waits until it says it is listening.
-fn listening(args: &[&str]) -> Proc {
-    let mut server = Proc::spawn(command("listener").args(args));
-    server.wait_for_stderr("listening on");
-    server
-}
-
-/// Sends with `raw_sender ARGS`.
-fn probe(args: &[&str]) {
-    run(command("raw_sender").args(args));
-}
-
-/// What the listener printed once it has seen its `-c` packets.
-fn printed(server: Proc) -> String {
-    let (status, stdout, log) = server.finish();
-    assert!(status.success(), "{log}");
-    String::from_utf8(stdout).unwrap()
-}
+use common::{listening, printed, probe};
+use testkit::{as_nobody, command, in_netns, run, run_with_input};
 
 /// Asserts that every line is in the report.
 fn shows(report: &str, lines: &[&str]) {

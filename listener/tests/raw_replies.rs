@@ -4,26 +4,10 @@
 //! of 1. Each test runs in a fresh network namespace (root), so the probes
 //! and replies stay in namespaces the test made.
 
-use testkit::{Proc, command, in_netns, run};
+mod common;
 
-/// Starts `listener ARGS` and waits until it says it is listening.
-fn listening(args: &[&str]) -> Proc {
-    let mut server = Proc::spawn(command("listener").args(args));
-    server.wait_for_stderr("listening on");
-    server
-}
-
-/// Sends one packet with `raw_sender ARGS`.
-fn probe(args: &[&str]) {
-    run(command("raw_sender").args(args));
-}
-
-/// What the raw listener printed once it has seen its `-c` packets.
-fn printed(server: Proc) -> String {
-    let (status, stdout, log) = server.finish();
-    assert!(status.success(), "{log}");
-    String::from_utf8(stdout).unwrap()
-}
+use common::{listening, printed, probe};
+use testkit::{in_netns, run};
 
 #[test]
 fn a_udp_datagram_to_a_closed_port_draws_a_decoded_port_unreachable() {
