@@ -13,8 +13,8 @@ use std::os::fd::AsRawFd;
 use nix::libc::PACKET_OUTGOING;
 use nix::sys::socket::{LinkAddr, recvfrom};
 use raw_sender::Malformed;
-use raw_sender::ipv6::{self, DESTINATION_ADDRESS, NEXT_HEADER, PAYLOAD_LENGTH};
-use raw_sender::packet::{IpHeader, Packet};
+use raw_sender::ipv6::{self, DESTINATION_ADDRESS, NEXT_HEADER};
+use raw_sender::packet::Packet;
 use socket2::{Domain, Protocol, Socket, Type};
 
 use crate::flags::Args;
@@ -74,23 +74,16 @@ fn wanted(packet: &[u8], protocol: u8, address: Ipv6Addr) -> bool {
 }
 
 /// The packet as raw_sender's layouts read it, whatever its Payload Length
-/// says: the header is read as if it told the truth, then given back the
-/// value it carried for the checks to judge. (What the sender wrote is all
-/// here: the kernel trims or drops a packet whose length lies only after
-/// a packet socket has seen it.)
+/// says (what the sender wrote is all here: the kernel trims or drops a
+/// packet whose length lies only after a packet socket has seen it). The
+/// version first: what came as IPv6 with a 4 there is named, not read as
+/// IPv4.
 fn parse(packet: &[u8]) -> Result<Packet, Malformed> {
-    let Some(after_header) = packet.len().checked_sub(ipv6::HEADER_LEN) else {
-        return Packet::parse(packet); // which says it is too short
-    };
-    let mut copy = packet.to_vec();
-    let carried = u16::from_be_bytes([copy[4], copy[5]]);
-    let arrived = u16::try_from(after_header).unwrap_or(u16::MAX);
-    copy[PAYLOAD_LENGTH].copy_from_slice(&arrived.to_be_bytes());
-    // The version first, so that a 4 there is named, not read as IPv4.
-    ipv6::Ipv6Header::parse(&copy)?;
-    let mut parsed = Packet::parse(&copy)?;
-    if let IpHeader::V6(ip) = &mut parsed.ip {
-        ip.payload_length = carried;
+    match packet.first().map(|byte| byte >> 4) {
+        Some(6) => Packet::parse_as_arrived(packet),
+        version => Err(Malformed::new(format!(
+            "version is {}, not 6",
+            version.unwrap_or(0)
+        ))),
     }
-    Ok(parsed)
 }

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use crate::Malformed;
 use crate::icmp::{IcmpEcho, IcmpError};
-use crate::ipv4::Ipv4Header;
+use crate::ipv4::{self, Ipv4Header};
 use crate::ipv6::{self, Ipv6Header};
 use crate::tcp::TcpHeader;
 use crate::udp::UdpHeader;
@@ -22,6 +22,46 @@ pub enum IpHeader {
 }
 
 impl IpHeader {
+    /// Reads the IPv4 or IPv6 header at the start of `bytes`, as its
+    /// version says; returns it and the data it carries (as far as its
+    /// length field counts).
+    pub fn parse(bytes: &[u8]) -> Result<(IpHeader, &[u8]), Malformed> {
+        match bytes.first().map(|byte| byte >> 4) {
+            Some(6) => {
+                Ipv6Header::parse(bytes).map(|(ip, data)| (IpHeader::V6(ip), data))
+            }
+            _ => Ipv4Header::parse(bytes).map(|(ip, data)| (IpHeader::V4(ip), data)),
+        }
+    }
+
+    /// The same for bytes its length field does not count: an ICMP error's
+    /// quote, which may stop short of the datagram it quotes, or a packet
+    /// whose Payload Length lies. The header is read as if the field
+    /// counted exactly the bytes here, then given back the value it
+    /// carried; the data is all that follows the header.
+    pub fn parse_as_arrived(bytes: &[u8]) -> Result<(IpHeader, &[u8]), Malformed> {
+        let v6 = bytes.first().map(|byte| byte >> 4) == Some(6);
+        // IPv4's Total Length counts its header; IPv6's Payload Length not.
+        let (field, uncounted) = match v6 {
+            true => (ipv6::PAYLOAD_LENGTH, ipv6::HEADER_LEN),
+            false => (ipv4::TOTAL_LENGTH, 0),
+        };
+        if bytes.len() < field.end.max(uncounted) {
+            return IpHeader::parse(bytes); // which says they are too few
+        }
+        let here = u16::try_from(bytes.len() - uncounted).unwrap_or(u16::MAX);
+        let mut copy = bytes.to_vec();
+        let carried = u16::from_be_bytes([copy[field.start], copy[field.start + 1]]);
+        copy[field].copy_from_slice(&here.to_be_bytes());
+        let (mut ip, _) = IpHeader::parse(&copy)?;
+        match &mut ip {
+            IpHeader::V4(ip) => ip.total_length = carried,
+            IpHeader::V6(ip) => ip.payload_length = carried,
+        }
+        let header_len = ip.header_len();
+        Ok((ip, &bytes[header_len..]))
+    }
+
     pub fn source(&self) -> IpAddr {
         match self {
             IpHeader::V4(ip) => ip.source.into(),
@@ -226,20 +266,25 @@ impl Packet {
     /// transport header is read when Protocol (Next Header) names TCP, UDP,
     /// ICMP or ICMPv6 and this is the first (or only) fragment.
     pub fn parse(bytes: &[u8]) -> Result<Packet, Malformed> {
-        let (ip, data, first_fragment) = match bytes.first().map(|byte| byte >> 4) {
-            Some(6) => {
-                let (ip, data) = Ipv6Header::parse(bytes)?;
-                // A fragment of IPv6 has a Fragment header (44) first, so
-                // the Next Header of a later one never names TCP or UDP.
-                (IpHeader::V6(ip), data, true)
-            }
-            _ => {
-                let (ip, data) = Ipv4Header::parse(bytes)?;
-                let first_fragment = ip.fragment_offset == 0;
-                (IpHeader::V4(ip), data, first_fragment)
-            }
+        let (ip, data) = IpHeader::parse(bytes)?;
+        Packet::parse_transport(ip, data)
+    }
+
+    /// Reads a whole packet whose length field may lie (see
+    /// `IpHeader::parse_as_arrived`): every byte that came is read.
+    pub fn parse_as_arrived(bytes: &[u8]) -> Result<Packet, Malformed> {
+        let (ip, data) = IpHeader::parse_as_arrived(bytes)?;
+        Packet::parse_transport(ip, data)
+    }
+
+    /// The transport header (if any) and the payload after `ip`.
+    fn parse_transport(ip: IpHeader, data: &[u8]) -> Result<Packet, Malformed> {
+        let (first_fragment, v6) = match &ip {
+            IpHeader::V4(ip) => (ip.fragment_offset == 0, false),
+            // A fragment of IPv6 has a Fragment header (44) first, so the
+            // Next Header of a later one never names TCP or UDP.
+            IpHeader::V6(_) => (true, true),
         };
-        let v6 = matches!(ip, IpHeader::V6(_));
         let (transport, payload) = match ip.protocol() {
             tcp::PROTOCOL if first_fragment => {
                 let (tcp, payload) = TcpHeader::parse(data)?;
@@ -312,7 +357,7 @@ impl Packet {
             true => IcmpError::parse_v6(&message),
         };
         Some(parsed.and_then(|(error, quote)| {
-            let (ip, original_data) = parse_quoted_header(quote)?;
+            let (ip, original_data) = IpHeader::parse_as_arrived(quote)?;
             let end = original_data.len().min(icmp::ORIGINAL_DATA_LEN);
             Ok(Quoted {
                 error,
@@ -347,29 +392,4 @@ impl Quoted {
             _ => None,
         }
     }
-}
-
-/// The quoted IP header. Its length field counts the original datagram,
-/// of which a router may quote only the first bytes: the header is read as
-/// if the field said what is here, then given its own value back.
-fn parse_quoted_header(quote: &[u8]) -> Result<(IpHeader, &[u8]), Malformed> {
-    let mut copy = quote.to_vec();
-    if quote.first().map(|byte| byte >> 4) == Some(6) {
-        let length = ipv6::PAYLOAD_LENGTH;
-        let carried =
-            u16::from_be_bytes([copy[length.start], copy[length.start + 1]]);
-        let here = copy.len() - ipv6::HEADER_LEN;
-        let here = u16::try_from(here).unwrap_or(u16::MAX);
-        copy[length].copy_from_slice(&carried.min(here).to_be_bytes());
-        let (mut ip, _) = Ipv6Header::parse(&copy)?;
-        ip.payload_length = carried;
-        return Ok((IpHeader::V6(ip), &quote[ipv6::HEADER_LEN..]));
-    }
-    let carried = u16::from_be_bytes([copy[2], copy[3]]);
-    let here = u16::try_from(copy.len()).unwrap_or(u16::MAX);
-    copy[2..4].copy_from_slice(&carried.min(here).to_be_bytes());
-    let (mut ip, _) = Ipv4Header::parse(&copy)?;
-    ip.total_length = carried;
-    let header_len = ip.header_len();
-    Ok((IpHeader::V4(ip), &quote[header_len..]))
 }
