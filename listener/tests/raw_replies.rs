@@ -135,13 +135,15 @@ fn a_ttl_of_1_through_a_router_draws_a_decoded_time_exceeded() {
             ip(&["-n", r, "addr", "add", "198.51.100.1/24", "dev", "rr2"]);
             ip(&["-n", r, "link", "set", "rr2", "up"]);
             ip(&["-n", r, "link", "set", "rr3", "up"]);
+            // Forwarding on, as sysctl(8) would set it, but by its file:
+            // sysctl lives in /usr/sbin, which a student's PATH may lack.
             run(std::process::Command::new("ip").args([
                 "netns",
                 "exec",
                 r,
-                "sysctl",
-                "-qw",
-                "net.ipv4.ip_forward=1",
+                "sh",
+                "-c",
+                "echo 1 > /proc/sys/net/ipv4/ip_forward",
             ]));
             let icmp = listening(&["--raw", "1", "-s", "192.0.2.2", "-c", "1"]);
             probe(&["--dst", "198.51.100.10", "--ttl", "1", "--udp"]);

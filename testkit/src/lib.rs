@@ -63,13 +63,26 @@ pub fn say(line: &str) {
     let _ = writeln!(stderr, "{line}");
 }
 
-/// True when `tool` is on PATH; otherwise prints SKIP (fails under CI).
+/// Where `tool` is: on PATH, or else in /usr/sbin or /sbin, where Debian
+/// keeps nft, iptables and sysctl and where an ordinary user's PATH (which
+/// `sudo -E env "PATH=$PATH"` keeps) does not look.
+pub fn find_tool(tool: &str) -> Option<String> {
+    let output = Command::new("sh")
+        .args([
+            "-c",
+            &format!("PATH=\"$PATH:/usr/sbin:/sbin\" command -v {tool}"),
+        ])
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    let path = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    (output.status.success() && !path.is_empty()).then_some(path)
+}
+
+/// True when `tool` is installed (`find_tool`); otherwise prints SKIP
+/// (fails under CI).
 pub fn have_tool(test: &str, tool: &str) -> bool {
-    let found = Command::new("sh")
-        .args(["-c", &format!("command -v {tool}")])
-        .stdout(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
+    let found = find_tool(tool).is_some();
     if !found {
         skip(test, &format!("`{tool}` is not installed"));
     }

@@ -17,7 +17,7 @@ use std::process::{Command, Output};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use testkit::{Proc, bin, have_root, have_tool, say};
+use testkit::{Proc, bin, find_tool, have_root, have_tool, say};
 
 const TEST: &str = "the_lab_filters_detects_and_leaves_nothing_behind";
 const ATTACKER: &str = "192.0.2.2";
@@ -114,10 +114,8 @@ fn root_namespace_state() -> (String, String) {
         .args(["-o", "link", "show", "type", "veth"])
         .output()
         .unwrap();
-    let tables = Command::new("nft")
-        .args(["list", "tables"])
-        .output()
-        .unwrap();
+    let nft = find_tool("nft").unwrap_or_else(|| "nft".into());
+    let tables = Command::new(nft).args(["list", "tables"]).output().unwrap();
     let names_only = |output: Output| {
         // Only the interface names: their counters and states may change.
         String::from_utf8_lossy(&output.stdout)
