@@ -8,6 +8,7 @@ use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
 use clap::Parser;
+use exercises::print_hex;
 
 /// Builds an IPv4 packet by hand and prints its bytes; sends nothing.
 /// The defaults are raw_sender's.
@@ -115,20 +116,4 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(_) => ExitCode::FAILURE, // nobody reads our output any more
     }
-}
-
-/// The bytes as tcpdump -X shows them: 16 a line, in pairs, offset first.
-fn print_hex(bytes: &[u8]) -> io::Result<()> {
-    let mut stdout = io::stdout().lock();
-    for (line, chunk) in bytes.chunks(16).enumerate() {
-        write!(stdout, "0x{:04x}: ", line * 16)?;
-        for pair in chunk.chunks(2) {
-            write!(stdout, " ")?;
-            for byte in pair {
-                write!(stdout, "{byte:02x}")?;
-            }
-        }
-        writeln!(stdout)?;
-    }
-    Ok(())
 }

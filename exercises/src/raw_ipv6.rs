@@ -26,6 +26,7 @@ use std::net::Ipv6Addr;
 use std::process::ExitCode;
 
 use clap::Parser;
+use exercises::print_hex;
 
 /// Builds an IPv6 packet with an ICMPv6 echo request by hand and prints
 /// its bytes; sends nothing. The defaults are `raw_sender -6 --icmp`'s.
@@ -162,20 +163,4 @@ fn flow_label(text: &str) -> Result<u32, String> {
         .ok()
         .filter(|label| *label <= 0xF_FFFF)
         .ok_or_else(|| format!("{text} is not a 20-bit number (0 to 0xFFFFF)"))
-}
-
-/// The bytes as tcpdump -X shows them: 16 a line, in pairs, offset first.
-fn print_hex(bytes: &[u8]) -> io::Result<()> {
-    let mut stdout = io::stdout().lock();
-    for (line, chunk) in bytes.chunks(16).enumerate() {
-        write!(stdout, "0x{:04x}: ", line * 16)?;
-        for pair in chunk.chunks(2) {
-            write!(stdout, " ")?;
-            for byte in pair {
-                write!(stdout, "{byte:02x}")?;
-            }
-        }
-        writeln!(stdout)?;
-    }
-    Ok(())
 }

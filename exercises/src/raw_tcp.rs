@@ -25,6 +25,7 @@ use std::net::Ipv4Addr;
 use std::process::ExitCode;
 
 use clap::Parser;
+use exercises::print_hex;
 
 /// Builds a TCP SYN segment by hand and prints its bytes; sends nothing.
 /// The defaults are raw_sender's.
@@ -110,20 +111,4 @@ fn build_syn(args: &Args) -> [u8; 20] {
     header[14..16].copy_from_slice(&64240u16.to_be_bytes()); // Window
     // Checksum, bytes 16..18, and Urgent Pointer, bytes 18..20: zero.
     header
-}
-
-/// The bytes as tcpdump -X shows them: 16 a line, in pairs, offset first.
-fn print_hex(bytes: &[u8]) -> io::Result<()> {
-    let mut stdout = io::stdout().lock();
-    for (line, chunk) in bytes.chunks(16).enumerate() {
-        write!(stdout, "0x{:04x}: ", line * 16)?;
-        for pair in chunk.chunks(2) {
-            write!(stdout, " ")?;
-            for byte in pair {
-                write!(stdout, "{byte:02x}")?;
-            }
-        }
-        writeln!(stdout)?;
-    }
-    Ok(())
 }
