@@ -209,7 +209,11 @@ impl Namespace {
                 "--",
             ]);
         }
-        let script = format!("sudo() {{ \"$@\"; }}\n{{ {line}\n}} 2>&1");
+        // sudo runs a command with its own secure_path, /usr/sbin and /sbin
+        // included, whatever the caller's PATH: so does this stand-in.
+        let script = format!(
+            "sudo() {{ PATH=\"$PATH:/usr/sbin:/sbin\" \"$@\"; }}\n{{ {line}\n}} 2>&1"
+        );
         // nobody may not be allowed into the checkout (say, under /root); a
         // copy of target/debug everyone can read stands in for it.
         let folder = match mode {
