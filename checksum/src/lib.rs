@@ -12,11 +12,11 @@
 //! cargo test -p checksum
 //! ```
 //!
-//! `fast.rs` computes the same sum several times faster, with the techniques
-//! of RFC 1071 § 2; its tests hold it equal to the loop below.
-#![deny(unsafe_code)] // but for one call in fast.rs, which says why
-
-pub mod fast;
+//! raw_sender and the listener compute every checksum with the loop below:
+//! change it, and what they send and check changes with it. The book's
+//! appendix "Going fast" (`going_fast/`) sums the same words several times
+//! faster, with the techniques of RFC 1071 § 2.
+#![forbid(unsafe_code)]
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -51,10 +51,8 @@ pub fn ones_complement_sum(data: &[u8]) -> u16 {
 /// > To generate a checksum, the checksum field itself is cleared, the 16-bit
 /// > 1's complement sum is computed over the octets concerned, and the 1's
 /// > complement of this sum is placed in the checksum field.
-#[inline] // into other crates: a call costs as much as a 20-byte sum
 pub fn checksum(data: &[u8]) -> u16 {
-    // The sum above, computed eight bytes at a time (fast.rs).
-    !fast::ones_complement_sum(data)
+    !ones_complement_sum(data)
 }
 
 /// True when `data` already holds its own checksum. RFC 1071 § 1:
@@ -62,7 +60,7 @@ pub fn checksum(data: &[u8]) -> u16 {
 /// > set of octets, including the checksum field. If the result is all 1
 /// > bits (-0 in 1's complement arithmetic), the check succeeds.
 pub fn verify(data: &[u8]) -> bool {
-    fast::ones_complement_sum(data) == 0xFFFF
+    ones_complement_sum(data) == 0xFFFF
 }
 // ANCHOR_END: checksum
 
@@ -87,7 +85,7 @@ impl Checksum {
 
     /// Adds `data`, continuing where the previous piece ended.
     pub fn add(&mut self, data: &[u8]) -> &mut Self {
-        let mut sum = fast::ones_complement_sum(data);
+        let mut sum = ones_complement_sum(data);
         if self.odd {
             // A piece that starts mid-word is summed as if it started a
             // word, then its sum is byte-swapped: § 2 (B), Byte Order
@@ -263,17 +261,7 @@ mod tests {
         !(sum as u16)
     }
 
-    /// xorshift64: a few lines of deterministic pseudo-random bytes.
-    pub(crate) fn random_bytes(len: usize, mut seed: u64) -> Vec<u8> {
-        (0..len)
-            .map(|_| {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                seed as u8
-            })
-            .collect()
-    }
+    use testkit::Random;
 
     #[test]
     fn rfc1071_section3_example() {
@@ -297,7 +285,6 @@ mod tests {
         assert_eq!(ones_complement_sum(&header), 0xFFFF);
         header[10..12].fill(0);
         assert_eq!(checksum(&header), 0xb861);
-        assert_eq!(!ones_complement_sum(&header), 0xb861);
         assert!(!verify(&header));
     }
 
@@ -312,18 +299,19 @@ mod tests {
     fn an_odd_last_byte_is_padded_on_the_right() {
         assert_eq!(checksum(&[0xab]), !0xab00);
         assert_eq!(checksum(&[0x12, 0x34, 0x56]), !(0x1234 + 0x5600));
+        let mut random = Random::new("an_odd_last_byte_is_padded_on_the_right");
         for len in (1..200).step_by(2) {
-            let data = random_bytes(len, len as u64);
+            let data = random.fill(len);
             assert_eq!(checksum(&data), wide_reference(&data), "length {len}");
-            assert_eq!(!ones_complement_sum(&data), wide_reference(&data));
         }
     }
 
     #[test]
     fn byte_swapped_words_give_the_byte_swapped_sum() {
-        // RFC 1071 § 2 (B), on which fast.rs and `Checksum::add` rely.
-        for (len, seed) in [(2, 11), (40, 12), (1500, 13), (65_536, 14)] {
-            let data = random_bytes(len, seed);
+        // RFC 1071 § 2 (B), on which `Checksum::add` relies.
+        let mut random = Random::new("byte_swapped_words_give_the_byte_swapped_sum");
+        for len in [2, 40, 1500, 65_536] {
+            let data = random.fill(len);
             let swapped: Vec<u8> =
                 data.chunks(2).flat_map(|word| [word[1], word[0]]).collect();
             assert_eq!(
@@ -336,8 +324,9 @@ mod tests {
 
     #[test]
     fn every_split_point_gives_the_one_shot_value() {
-        for (len, seed) in [(1, 1), (2, 2), (31, 3), (64, 4), (257, 5), (1500, 6)] {
-            let data = random_bytes(len, seed);
+        let mut random = Random::new("every_split_point_gives_the_one_shot_value");
+        for len in [1, 2, 31, 64, 257, 1500] {
+            let data = random.fill(len);
             let expected = checksum(&data);
             for split in 0..=len {
                 let mut sum = Checksum::new();
@@ -349,7 +338,9 @@ mod tests {
 
     #[test]
     fn many_small_odd_pieces_give_the_one_shot_value() {
-        let data = random_bytes(4099, 7);
+        let mut random =
+            Random::new("many_small_odd_pieces_give_the_one_shot_value");
+        let data = random.fill(4099);
         let mut sum = Checksum::new();
         for piece in data.chunks(3) {
             sum.add(piece);
@@ -376,15 +367,16 @@ mod tests {
         for len in [128 * 1024 + 1, 4 << 20, (4 << 20) + 1] {
             let data = vec![0xFF; len];
             assert_eq!(checksum(&data), wide_reference(&data), "length {len}");
-            assert_eq!(!ones_complement_sum(&data), wide_reference(&data));
         }
-        let data = random_bytes(3 << 20, 8);
+        let mut random = Random::new("multi_mib_of_ones_matches_a_wide_sum");
+        let data = random.fill(3 << 20);
         assert_eq!(checksum(&data), wide_reference(&data));
     }
 
     #[test]
     fn data_holding_its_own_checksum_verifies() {
-        let mut data = random_bytes(40, 9);
+        let mut data =
+            Random::new("data_holding_its_own_checksum_verifies").fill(40);
         data[10..12].fill(0);
         let sum = checksum(&data);
         data[10..12].copy_from_slice(&sum.to_be_bytes());
@@ -452,8 +444,9 @@ mod tests {
         use etherparse::{Ipv6Header, UdpHeader};
         let source: Ipv6Addr = "2001:db8::1".parse().unwrap();
         let destination: Ipv6Addr = "2001:db8:ffff::fe".parse().unwrap();
+        let mut random = Random::new("ipv6_udp_checksum_agrees_with_etherparse");
         for len in [0, 1, 2, 13, 1452] {
-            let data = random_bytes(len, len as u64 + 100);
+            let data = random.fill(len);
             let udp = UdpHeader {
                 source_port: 40000,
                 destination_port: 54321,

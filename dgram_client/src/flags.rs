@@ -53,12 +53,8 @@ pub struct Args {
 impl Args {
     /// The addresses to try: the Unix path, or all that HOST PORT names.
     pub fn servers(&self) -> io::Result<Vec<SockAddr>> {
-        if let Some(path) = &self.unix {
-            return Ok(vec![address::unix(path)?]);
-        }
-        let default = if self.ipv6 { "::1" } else { "127.0.0.1" };
-        let host = self.host.as_deref().unwrap_or(default);
-        address::resolve(host, self.port, self.ipv6)
+        let (host, unix) = (self.host.as_deref(), self.unix.as_deref());
+        address::servers(host, self.port, self.ipv6, unix)
     }
 }
 

@@ -1,16 +1,13 @@
 //! Failures, each turned into one line that says what happened, and a hint
-//! where the cause is known. Written with `write!`, never `eprintln!`: a
-//! closed stderr must not turn a message into a panic.
+//! where the cause is known, on stderr (`stdio::say`: a closed stderr must
+//! not turn a message into a panic).
 
-use std::io::{self, ErrorKind, Write};
+use std::io::{self, ErrorKind};
 use std::process::ExitCode;
 
-use crate::flags::Args;
+use stdio::say;
 
-/// A line on stderr, if stderr is still there to take it.
-pub fn say(line: &str) {
-    let _ = writeln!(io::stderr(), "{line}");
-}
+use crate::flags::Args;
 
 /// The error's lines (a hint follows where the cause is known); status 1.
 pub fn report(error: &io::Error) -> ExitCode {
@@ -62,15 +59,4 @@ pub fn no_reply(name: &str, error: io::Error, args: &Args) -> io::Error {
         ErrorKind::TimedOut,
         format!("no reply from {name} within {} s\n  {hint}", args.timeout),
     )
-}
-
-/// stdout closed under us (`| head`) is a reader who has seen enough.
-pub fn quiet_if_closed(error: io::Error) -> io::Result<()> {
-    match error.kind() {
-        ErrorKind::BrokenPipe => Ok(()),
-        _ => Err(io::Error::new(
-            error.kind(),
-            format!("cannot write the reply to standard output: {error}"),
-        )),
-    }
 }

@@ -26,6 +26,7 @@ use clap::Parser;
 use nix::errno::Errno;
 use nix::sys::socket::{SockaddrStorage, recvfrom};
 use socket2::{Socket, Type};
+use stdio::say;
 
 use flags::Args;
 
@@ -72,7 +73,7 @@ fn exchange(args: &Args) -> io::Result<()> {
     let Some((socket, name, _own_path)) = sent else {
         return Err(hints::cannot_send(failures));
     };
-    hints::say(&format!("sent {} bytes to {name}", message.len()));
+    say(&format!("sent {} bytes to {name}", message.len()));
 
     // recvfrom(2): the next datagram, and who sent it. SO_RCVTIMEO bounds
     // the wait: silence is all we get when nobody listens. (nix's recvfrom
@@ -90,9 +91,9 @@ fn exchange(args: &Args) -> io::Result<()> {
     let (len, sender) =
         received.map_err(|errno| hints::no_reply(&name, errno.into(), args))?;
     let sender = sender.map_or("an unnamed socket".into(), |from| from.to_string());
-    hints::say(&format!("reply of {len} bytes from {sender}"));
+    say(&format!("reply of {len} bytes from {sender}"));
     if let Err(error) = io::stdout().write_all(&reply[..len]) {
-        return hints::quiet_if_closed(error);
+        return stdio::quiet_if_closed(error, "the reply");
     }
     // close(2): `socket` is dropped here, and that closes it (and
     // `_own_path` removes the socket file an AF_UNIX client bound).

@@ -10,9 +10,8 @@ use std::time::Duration;
 use clap::{CommandFactory, Parser};
 use socket2::{Domain, SockAddr};
 
-/// Bulk data moves in reads and writes this large: fewer system calls per
-/// byte (8 KiB, a common default, halves bulk throughput on loopback).
-pub const COPY_BUFFER: usize = 512 * 1024;
+/// Standard input, as the reply, is read in pieces this large.
+const STDIN_BUFFER: usize = 512 * 1024;
 /// Room for the largest datagram: the IPv4 total length is 16 bits.
 pub const MAX_DATAGRAM: usize = 65_536;
 /// The most one UDP datagram carries over IPv4 (65,535 less the IPv4 and
@@ -92,7 +91,14 @@ pub struct Args {
     pub count: Option<u64>,
     /// With --raw: decode the payload first (undoes raw_sender --encode)
     #[arg(long, value_enum, requires = "raw")]
-    pub decode: Option<crate::raw::Decoding>,
+    pub decode: Option<Decoding>,
+}
+
+/// How to undo raw_sender's --encode before showing the payload.
+#[derive(Clone, Copy, clap::ValueEnum)]
+pub enum Decoding {
+    Hex,
+    Base64,
 }
 
 /// The flags, with nc's positional `[ADDR] PORT` read into -s and -p; a bad
@@ -252,5 +258,5 @@ pub fn reply(args: &Args) -> io::Result<Reply> {
 
 /// Standard input as the reply, read in large pieces.
 pub fn stdin() -> BufReader<StdinLock<'static>> {
-    BufReader::with_capacity(COPY_BUFFER, io::stdin().lock())
+    BufReader::with_capacity(STDIN_BUFFER, io::stdin().lock())
 }

@@ -10,15 +10,14 @@
 //! listener can say so, and tell the client by resetting the connection.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, Seek, Write};
-use std::os::fd::AsRawFd;
+use std::io::{self, Read, Seek, Write};
 use std::sync::atomic::{AtomicU64, Ordering};
-
-use nix::sys::socket::{MsgFlags, recv};
-use socket2::Socket;
 
 /// Bytes kept in memory per client before spilling to a file.
 const IN_MEMORY: usize = 256 * 1024;
+/// Bulk data moves in reads and writes this large: fewer system calls per
+/// byte (8 KiB, a common default, halves bulk throughput on loopback).
+const COPY_BUFFER: usize = 512 * 1024;
 
 /// Bytes that could not be kept: how many were, and why no more.
 pub struct NotKept {
@@ -44,7 +43,7 @@ impl Kept {
     pub fn buffer_size(&self) -> usize {
         match self.gathered {
             Some(_) => 64 * 1024,
-            None => crate::flags::COPY_BUFFER,
+            None => COPY_BUFFER,
         }
     }
 
@@ -83,30 +82,6 @@ impl Kept {
             kept: self.count,
             error,
         })
-    }
-}
-
-/// The largest datagram the listener takes whole: a UDP datagram is at
-/// most 65,535 bytes, but an AF_UNIX one may be as large as the sender's
-/// socket buffer (net.core.wmem_max).
-const MAX_UNIX_DATAGRAM: usize = 16 << 20;
-
-/// Grows `buffer` to fit the next datagram on `socket` (its size, asked with
-/// recv(2)'s MSG_PEEK | MSG_TRUNC), up to MAX_UNIX_DATAGRAM, so that none
-/// is cut short in silence. (Should the question fail, recvfrom(2) will
-/// fail the same way and say so.)
-pub fn make_room(socket: &Socket, buffer: &mut Vec<u8>) {
-    let flags = MsgFlags::MSG_PEEK | MsgFlags::MSG_TRUNC;
-    if let Ok(size) = recv(socket.as_raw_fd(), &mut [], flags)
-        && size > buffer.len()
-    {
-        if size > MAX_UNIX_DATAGRAM {
-            crate::hints::say(&format!(
-                "listener: the next datagram is {size} bytes; only the first \
-                 {MAX_UNIX_DATAGRAM} are taken"
-            ));
-        }
-        buffer.resize(size.min(MAX_UNIX_DATAGRAM), 0);
     }
 }
 
@@ -152,8 +127,17 @@ impl Gathered {
         let mut stdout = io::stdout().lock();
         stdout.write_all(&self.memory)?;
         if let Some(mut file) = self.spill {
+            // read(2) and write(2), a piece at a time (io::copy from a file
+            // would have std pick copy_file_range(2) or sendfile(2)).
             file.rewind()?;
-            io::copy(&mut file, &mut stdout)?;
+            let mut piece = vec![0u8; 64 * 1024];
+            loop {
+                let len = file.read(&mut piece)?;
+                if len == 0 {
+                    break;
+                }
+                stdout.write_all(&piece[..len])?;
+            }
         }
         stdout.flush()
     }

@@ -1,26 +1,20 @@
-//! What the listener says on stderr: one line per event, and for a failure
-//! a hint where the cause is known. Written with `write!`, never
-//! `eprintln!`: a closed stderr must not turn a message into a panic.
+//! What the listener says on stderr when setting up: where it listens, and
+//! for a failure one line and a hint where the cause is known, with the
+//! exit status (`stdio::say`: a closed stderr must not turn a message into
+//! a panic).
 
-use std::io::{self, ErrorKind, Write};
+use std::io::{self, ErrorKind};
 use std::process::ExitCode;
 
 use address::describe;
-use nix::sys::socket::SockaddrStorage;
 use socket2::{SockAddr, Socket};
-
-use std::thread::ScopedJoinHandle;
+use stdio::say;
 
 use crate::flags::Args;
-use crate::gather::NotKept;
+use crate::tally;
 
 /// The exit code for "not permitted": sysexits(3)'s EX_NOPERM.
 const EXIT_NO_PERMISSION: u8 = 77;
-
-/// A line on stderr, if stderr is still there to take it.
-pub fn say(line: &str) {
-    let _ = writeln!(io::stderr(), "{line}");
-}
 
 /// The first line: where we listen (the port the kernel chose for `-p 0`).
 pub fn listening(socket: &Socket, args: &Args) -> io::Result<()> {
@@ -35,7 +29,7 @@ pub fn report(error: &io::Error, args: &Args) -> ExitCode {
     if let Some(hint) = hint(error, args) {
         say(&format!("  {hint}"));
     }
-    match (error.kind(), crate::shutdown::exit_code()) {
+    match (error.kind(), tally::exit_code()) {
         (ErrorKind::PermissionDenied, _) => ExitCode::from(EXIT_NO_PERMISSION),
         (_, 0) => ExitCode::FAILURE,
         (_, output_failed) => ExitCode::from(output_failed),
@@ -53,125 +47,6 @@ pub fn cannot_bind(address: &SockAddr) -> impl FnOnce(io::Error) -> io::Error {
 /// socket(2) refused a raw socket.
 pub fn no_raw_socket(error: io::Error) -> io::Error {
     io::Error::new(error.kind(), format!("cannot open a raw socket: {error}"))
-}
-
-/// Why a conversation ended before its end-of-file.
-pub enum Cut {
-    /// The client's doing: it reset, vanished, or went past -w or --deadline.
-    Peer(io::Error),
-    /// Ours: what it sent could not be kept (stdout gone, no temporary file).
-    NotKept(NotKept),
-}
-
-impl From<bulk::Stopped> for Cut {
-    /// A splice(2) that stopped: the output's failure, or the client's.
-    fn from(stopped: bulk::Stopped) -> Cut {
-        match stopped.writing {
-            true => Cut::NotKept(NotKept {
-                kept: stopped.moved,
-                error: stopped.error,
-            }),
-            false => Cut::Peer(stopped.error),
-        }
-    }
-}
-
-/// The reply thread's result; a thread that could not start (too many
-/// threads) is a failure of this conversation only.
-pub fn joined(
-    answer: io::Result<ScopedJoinHandle<'_, io::Result<u64>>>,
-) -> io::Result<u64> {
-    let answer = answer.map_err(|error| {
-        io::Error::new(error.kind(), format!("no thread for the reply: {error}"))
-    })?;
-    answer
-        .join()
-        .unwrap_or_else(|_| Err(io::Error::other("the reply thread failed")))
-}
-
-/// The line a finished conversation gets: how much each side sent, or what
-/// went wrong (counted for the last line, either way).
-pub fn conversation(
-    peer: &str,
-    received: Result<u64, Cut>,
-    answered: io::Result<u64>,
-) -> io::Result<()> {
-    crate::shutdown::count_client(received.as_ref().ok().copied());
-    let received = match received {
-        Ok(received) => received,
-        Err(Cut::Peer(error)) => return Err(explain("while reading", error)),
-        Err(Cut::NotKept(NotKept { kept, error })) => {
-            crate::shutdown::output_failed();
-            return Err(io::Error::new(
-                error.kind(),
-                format!(
-                    "kept only the first {kept} bytes it sent: {error}; the rest \
-                     is lost, and the connection reset so that it knows"
-                ),
-            ));
-        }
-    };
-    let answered = answered.map_err(|error| explain("sending the reply", error))?;
-    say(&format!(
-        "{peer} sent {received} bytes and got a reply of {answered} bytes"
-    ));
-    Ok(())
-}
-
-/// One line for what went wrong with a client.
-fn explain(doing: &str, error: io::Error) -> io::Error {
-    let message = match error.kind() {
-        ErrorKind::TimedOut => error.to_string(), // -w or --deadline said it
-        ErrorKind::ConnectionReset => format!("reset the connection {doing}"),
-        ErrorKind::BrokenPipe => format!("went away {doing}"),
-        _ => format!("{doing}: {error}"),
-    };
-    io::Error::new(error.kind(), message)
-}
-
-/// A datagram, printed as it is. When stdout is gone, the error comes back
-/// (and its sender gets no reply, so it can tell).
-pub fn print(datagram: &[u8]) -> io::Result<()> {
-    let mut stdout = io::stdout().lock();
-    let printed = stdout.write_all(datagram).and_then(|()| stdout.flush());
-    printed.map_err(|error| {
-        crate::shutdown::output_failed();
-        io::Error::new(error.kind(), format!("cannot print it: {error}"))
-    })
-}
-
-/// What recvfrom(2) returned, or after a line for its error, nothing: the
-/// listener goes on to the next datagram.
-pub fn received<T>(received: nix::Result<T>) -> Option<T> {
-    received.map_err(|errno| cannot_receive(errno.into())).ok()
-}
-
-/// Receiving failed: a line, and a pause so that an error that repeats
-/// cannot spin.
-pub fn cannot_receive(error: io::Error) {
-    if error.kind() != ErrorKind::Interrupted {
-        say(&format!("listener: recvfrom failed: {error}"));
-        std::thread::sleep(std::time::Duration::from_millis(10));
-    }
-}
-
-/// The line for each datagram: its size, its sender, and the reply's fate.
-pub fn datagram(
-    len: usize,
-    sender: Option<&SockaddrStorage>,
-    answered: io::Result<usize>,
-) {
-    let peer =
-        sender.map_or("an unnamed socket".into(), |sender| sender.to_string());
-    say(&match answered {
-        Ok(0) => format!("datagram of {len} bytes from {peer}; no reply sent"),
-        Ok(sent) => {
-            format!("datagram of {len} bytes from {peer}; replied {sent} bytes")
-        }
-        Err(error) => {
-            format!("datagram of {len} bytes from {peer}; no reply: {error}")
-        }
-    });
 }
 
 /// What a student can do about the most common failures.

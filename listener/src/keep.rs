@@ -10,10 +10,11 @@ use std::time::Duration;
 
 use address::describe;
 use socket2::Socket;
+use stdio::say;
 
+use crate::conversation::converse;
 use crate::flags::{Args, Reply};
-use crate::hints::say;
-use crate::{converse, shutdown};
+use crate::tally;
 
 // ANCHOR: serve
 pub fn serve(listener: &Socket, reply: &Reply, args: &Args) -> io::Result<()> {
@@ -31,11 +32,11 @@ pub fn serve(listener: &Socket, reply: &Reply, args: &Args) -> io::Result<()> {
                     continue;
                 }
             };
-            if shutdown::stopping() {
+            if tally::stopping() {
                 slots.give();
                 continue; // dropping the client closes it
             }
-            let busy = shutdown::Busy::start();
+            let busy = tally::Busy::start();
             let slots = &slots;
             let peer = describe(&peer);
             let serve = {

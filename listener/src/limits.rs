@@ -91,35 +91,6 @@ impl Bounded<'_> {
     }
 }
 
-impl Bounded<'_> {
-    /// What the client sends, into stdout by splice(2), without copying it
-    /// through the listener (the bulk crate); `None` when stdout cannot take
-    /// it (a terminal). The error side says whose fault a failure was.
-    pub fn splice_into_stdout(&self) -> Option<Result<u64, bulk::Stopped>> {
-        let wait = || self.socket.set_read_timeout(self.wait()?);
-        let moved = bulk::receive_into(self.socket, io::stdout(), wait)?;
-        Some(moved.map_err(|stopped| self.explain_stopped(stopped)))
-    }
-
-    /// All of standard input to the client: by sendfile(2) when it is a
-    /// file, else read and written in large pieces.
-    pub fn send_stdin(&mut self) -> io::Result<u64> {
-        let wait = || self.socket.set_write_timeout(self.wait()?);
-        match bulk::send_file(io::stdin(), self.socket, wait) {
-            Some(sent) => sent.map_err(|stopped| self.explain(stopped.error)),
-            None => io::copy(&mut crate::flags::stdin(), self),
-        }
-    }
-
-    fn explain_stopped(&self, stopped: bulk::Stopped) -> bulk::Stopped {
-        let error = match stopped.writing {
-            true => stopped.error,
-            false => self.explain(stopped.error),
-        };
-        bulk::Stopped { error, ..stopped }
-    }
-}
-
 impl Read for Bounded<'_> {
     fn read(&mut self, buffer: &mut [u8]) -> io::Result<usize> {
         self.socket.set_read_timeout(self.wait()?)?;

@@ -17,48 +17,44 @@ use raw_sender::ipv6::{self, DESTINATION_ADDRESS, NEXT_HEADER};
 use raw_sender::packet::Packet;
 use socket2::{Domain, Protocol, Socket, Type};
 
-use crate::flags::Args;
-use crate::hints::{self, say};
-use crate::{raw, shutdown};
-
 /// IPv6's EtherType, the number a link layer gives it (<linux/if_ether.h>).
 const ETH_P_IPV6: u16 = 0x86DD;
 /// The largest IPv6 packet short of a jumbogram (RFC 2675): the 40-byte
 /// header and a Payload Length of 65535.
-const MAX_PACKET: usize = ipv6::HEADER_LEN + 65_535;
+pub const MAX_PACKET: usize = ipv6::HEADER_LEN + 65_535;
 
 // ANCHOR: listen6
-pub fn listen(args: &Args, protocol: u8, address: Ipv6Addr) -> io::Result<()> {
+/// A packet socket that is given every IPv6 packet, header first.
+pub fn open() -> io::Result<Socket> {
     // socket(AF_PACKET, SOCK_DGRAM, htons(ETH_P_IPV6)); see packet(7).
     // SOCK_DGRAM: the link-layer header is taken off, so each packet starts
     // at its IPv6 header. The protocol is an EtherType, which packet(7)
     // wants in network byte order (big-endian), unlike other socket(2)s.
+    // No bind(2): a packet socket hears every interface, and an address is
+    // no name for it; each packet's destination is checked instead.
     let ethertype = Protocol::from(i32::from(ETH_P_IPV6.to_be()));
-    let socket = Socket::new(Domain::PACKET, Type::DGRAM, Some(ethertype))
-        .map_err(hints::no_raw_socket)?;
-    // No bind(2): a packet socket hears every interface, and an address
-    // is no name for it; each packet's destination is checked instead.
-    shutdown::on_signal(args, "packets", &socket)?;
-    say(&format!(
-        "listening on {address} (raw IPv6, next header {protocol})"
-    ));
-    let mut buffer = vec![0u8; MAX_PACKET];
-    let mut seen = 0;
-    while args.count.is_none_or(|count| seen < count) {
+    Socket::new(Domain::PACKET, Type::DGRAM, Some(ethertype))
+}
+
+/// Waits for the next packet of Next Header `protocol` sent to `address`,
+/// into `buffer`; returns its length.
+pub fn next(
+    socket: &Socket,
+    buffer: &mut [u8],
+    protocol: u8,
+    address: Ipv6Addr,
+) -> io::Result<usize> {
+    loop {
         // recvfrom(2): one packet, and a sockaddr_ll saying how it passed.
         // What this host sends out is skipped (PACKET_OUTGOING); on lo it
         // comes back in, and is kept then. (Only an ETH_P_ALL socket is
         // shown packets leaving; this one sees each packet once.)
-        let (len, link) = recvfrom::<LinkAddr>(socket.as_raw_fd(), &mut buffer)?;
-        let packet = &buffer[..len];
+        let (len, link) = recvfrom::<LinkAddr>(socket.as_raw_fd(), buffer)?;
         let leaving = link.is_some_and(|link| link.pkttype() == PACKET_OUTGOING);
-        if leaving || !wanted(packet, protocol, address) {
-            continue;
+        if !leaving && wanted(&buffer[..len], protocol, address) {
+            return Ok(len);
         }
-        raw::print(packet, parse(packet), args.decode)?;
-        seen += 1;
     }
-    Ok(())
 }
 // ANCHOR_END: listen6
 
@@ -78,7 +74,7 @@ fn wanted(packet: &[u8], protocol: u8, address: Ipv6Addr) -> bool {
 /// packet whose length lies only after a packet socket has seen it). The
 /// version first: what came as IPv6 with a 4 there is named, not read as
 /// IPv4.
-fn parse(packet: &[u8]) -> Result<Packet, Malformed> {
+pub fn parse(packet: &[u8]) -> Result<Packet, Malformed> {
     match packet.first().map(|byte| byte >> 4) {
         Some(6) => Packet::parse_as_arrived(packet),
         version => Err(Malformed::new(format!(

@@ -319,8 +319,7 @@ fn a_udp_reply_that_cannot_fit_a_datagram_is_refused_at_start() {
 
 #[test]
 fn what_arrives_is_printed_whole_when_stdout_is_a_socket() {
-    // stdout a socket: splice(2) does not apply, so the lesson's recv loop
-    // runs (a pipe, as in the other tests, takes the splice path).
+    // stdout a socket, where the other tests give it a pipe.
     use std::os::unix::net::UnixStream;
     let payload: Vec<u8> = (0..6 << 20)
         .map(|i: u32| (i * 13 + i / 253) as u8)

@@ -7,7 +7,7 @@
 //! It reports the peers sent, the replies received, what each listener
 //! served and its peak resident memory.
 //!
-//! SOAK_SECS sets how long (default 20), SOAK_SEED the mix (default: from
+//! SOAK_SECS sets how long (default 20), TEST_SEED the mix (default: from
 //! the clock; printed, so that a failing mix can be run again). Everything
 //! happens in a network namespace of its own, and in the test's own folder.
 
@@ -19,7 +19,7 @@ use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::thread::{self, JoinHandle};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 
 use socket2::{SockAddr, Socket, Type};
 use testkit::{Proc, bin, command, in_netns, run_with_input, temp_dir};
@@ -33,18 +33,6 @@ const IN_FLIGHT: usize = 12;
 const CADENCE: Duration = Duration::from_millis(25);
 /// The most a listener may hold in memory, peers or not.
 const RSS_LIMIT_KIB: u64 = 64 * 1024;
-
-/// xorshift64*: the same seed gives the same mix.
-struct Mix(u64);
-
-impl Mix {
-    fn below(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 33) as usize % n
-    }
-}
 
 /// What a hostile peer does. The stream ones go to the TCP or the Unix
 /// stream listener, the rest to the datagram listener they name.
@@ -278,20 +266,6 @@ fn seconds() -> u64 {
         .unwrap_or(20)
 }
 
-fn seed() -> u64 {
-    let from_clock = || {
-        SystemTime::now()
-            .duration_since(SystemTime::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos() as u64
-    };
-    let seed = std::env::var("SOAK_SEED")
-        .ok()
-        .and_then(|seed| seed.parse().ok())
-        .unwrap_or_else(from_clock);
-    seed | 1 // xorshift needs a bit set
-}
-
 /// The report's file, in the folder of the test process that started the
 /// namespace (its parent): the namespace's own output is shown only when
 /// it fails.
@@ -361,11 +335,9 @@ fn soak() {
     }
 
     let secs = seconds();
-    let seed = seed();
-    testkit::say(&format!(
-        "soak: seed {seed} (SOAK_SEED), {secs} s (SOAK_SECS)"
-    ));
-    let mut mix = Mix(seed);
+    let mut mix = testkit::Random::new("soak");
+    let seed = mix.seed();
+    testkit::say(&format!("soak: {secs} s (SOAK_SECS)"));
     let in_flight = Arc::new(AtomicUsize::new(0));
     let mut peers: Vec<JoinHandle<()>> = Vec::new();
     let mut hostile = 0;

@@ -197,7 +197,8 @@ pub struct SendingFlags {
         conflicts_with = "flood"
     )]
     pub interval: u64,
-    /// No pause between packets and no line per packet (still --count)
+    /// No pause between packets and no line per packet, as hping3's
+    /// --flood (still --count packets, one sendto(2) each)
     #[arg(long)]
     pub flood: bool,
     /// Print the packet as tcpdump -X would, then field by field; send nothing
@@ -247,7 +248,7 @@ pub fn parse() -> Args {
         Ok(args) => args,
         Err(error) if !error.use_stderr() => error.exit(), // --help, --version
         Err(error) => {
-            hints::say(&format!("raw_sender: {}", one_line(&error)));
+            stdio::say(&format!("raw_sender: {}", one_line(&error)));
             std::process::exit(hints::EXIT_USAGE.into())
         }
     }
@@ -487,5 +488,10 @@ impl SendingFlags {
     /// --send asks for both.
     pub fn on_the_wire(&self) -> bool {
         self.send || (!self.dry_run && self.pcap.is_none())
+    }
+
+    /// Milliseconds between packets: -i, or none at all with --flood.
+    pub fn pause(&self) -> u64 {
+        if self.flood { 0 } else { self.interval }
     }
 }

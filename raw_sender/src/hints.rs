@@ -1,10 +1,12 @@
 //! Failures, each turned into one line on stderr (and a hint where the cause
-//! is known) and an exit code a script can test. Written with `write!`,
-//! never `eprintln!`: a closed stderr must not turn a message into a panic.
+//! is known) and an exit code a script can test (`stdio::say`: a closed
+//! stderr must not turn a message into a panic).
 
-use std::io::{self, ErrorKind, Write};
+use std::io::{self, ErrorKind};
 use std::net::IpAddr;
 use std::process::ExitCode;
+
+use stdio::say;
 
 /// Bad arguments, as clap exits.
 pub const EXIT_USAGE: u8 = 2;
@@ -38,11 +40,6 @@ pub fn no_raw_socket(error: io::Error) -> Failure {
         ErrorKind::PermissionDenied => Failure::NoPermission(error),
         _ => Failure::Io(error),
     }
-}
-
-/// A line on stderr, if stderr is still there to take it.
-pub fn say(line: &str) {
-    let _ = writeln!(io::stderr(), "{line}");
 }
 
 /// The failure's line, and its hint, on stderr; the exit code to return.

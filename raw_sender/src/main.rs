@@ -16,7 +16,6 @@
 #![forbid(unsafe_code)]
 
 mod flags; // the command line: a flag for every field, refusals on one line
-mod flood; // --flood: the same packet from every core, many per system call
 mod hints; // failures turned into one line, a hint and an exit code
 mod route; // no --src: the address the kernel would send from to reach --dst
 mod show; // --dry-run and --pcap: the packet shown or saved, not sent
@@ -117,10 +116,7 @@ fn run(args: &Args) -> Result<(), Failure> {
     if !args.sending.on_the_wire() {
         return Ok(());
     }
-    let count = args.sending.count;
-    if args.sending.flood {
-        return flood::send(&bytes, destination, count); // every core, in batches
-    }
+    let sending = &args.sending;
 
     // ANCHOR: send
     // AF_INET for an IPv4 destination, AF_INET6 for an IPv6 one.
@@ -138,8 +134,9 @@ fn run(args: &Args) -> Result<(), Failure> {
     let mut stdout = io::stdout().lock();
     stop::catch_signals()?; // Ctrl-C now ends the loop below, not the process
     let (started, mut sent) = (Instant::now(), 0);
-    // One packet every -i MS, until `count` are sent or a signal comes.
-    while sent < count && stop::go_on(sent, args.sending.interval) {
+    // One packet every -i MS (--flood: no pause), until --count are sent or
+    // a signal comes.
+    while sent < sending.count && stop::go_on(sent, sending.pause()) {
         // sendto(2): the bytes go out as they are, but for the fields Linux
         // fills in (raw(7)): checksum, total length, an id or source of 0.
         // An IPv6 header it sends exactly as written, even a wrong one.
@@ -148,12 +145,11 @@ fn run(args: &Args) -> Result<(), Failure> {
             io::Error::new(error.kind(), message)
         })?;
         sent += 1;
-        let what = show::protocol_and_id(&packet);
-        writeln!(
-            stdout,
-            "sent {} bytes to {destination}, {what}",
-            bytes.len()
-        )?;
+        if !sending.flood {
+            let what = show::protocol_and_id(&packet);
+            let len = bytes.len();
+            writeln!(stdout, "sent {len} bytes to {destination}, {what}")?;
+        }
     }
     writeln!(stdout, "{}", show::rate(sent, started.elapsed()))?;
     // close(2): `socket` is dropped here, and that closes it.

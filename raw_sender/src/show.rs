@@ -14,7 +14,7 @@ use raw_sender::output;
 use raw_sender::packet::{IpHeader, Packet};
 
 use crate::flags::SendingFlags;
-use crate::hints::{self, Failure};
+use crate::hints::Failure;
 use crate::route::Source;
 
 /// --pcap FILE: `count` copies of the packet saved; --dry-run: printed.
@@ -31,7 +31,7 @@ pub fn dry_run_and_pcap(
             io::Error::new(error.kind(), message)
         })?;
         let (count, path) = (sending.count, path.display());
-        hints::say(&format!("wrote {count} packet(s) to {path}"));
+        stdio::say(&format!("wrote {count} packet(s) to {path}"));
     }
     if sending.dry_run {
         let shown = format!(

@@ -1,5 +1,5 @@
 //! Stopping early, as ping does: SIGINT (Ctrl-C) or SIGTERM while packets
-//! go out ends the run between two packets (or two --flood batches), with
+//! go out ends the run between two packets, with
 //! the usual last line saying how many were sent, and the exit status a
 //! shell gives a process the signal ended: 128 + its number, 130 or 143.
 //!

@@ -16,35 +16,16 @@ use raw_sender::packet::{IpHeader, Packet, Transport};
 use raw_sender::tcp::TcpHeader;
 use raw_sender::udp::UdpHeader;
 
-/// xorshift64: deterministic pseudo-random field values.
-struct Random(u64);
+use testkit::Random;
 
-impl Random {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn byte(&mut self) -> u8 {
-        self.next() as u8
-    }
-    fn u16(&mut self) -> u16 {
-        self.next() as u16
-    }
-    fn bool(&mut self) -> bool {
-        self.next() & 1 == 1
-    }
-    fn bytes(&mut self, max: usize) -> Vec<u8> {
-        let len = self.next() as usize % (max + 1);
-        (0..len).map(|_| self.byte()).collect()
-    }
-    fn address(&mut self) -> Ipv4Addr {
-        Ipv4Addr::from(self.next() as u32)
-    }
-    fn address_v6(&mut self) -> Ipv6Addr {
-        Ipv6Addr::from(u128::from(self.next()) << 64 | u128::from(self.next()))
-    }
+/// A random IPv4 address (any: these packets are only built and parsed).
+fn address(random: &mut Random) -> Ipv4Addr {
+    Ipv4Addr::from(random.u64() as u32)
+}
+
+/// A random IPv6 address.
+fn address_v6(random: &mut Random) -> Ipv6Addr {
+    Ipv6Addr::from(u128::from(random.u64()) << 64 | u128::from(random.u64()))
 }
 
 /// The IPv4 header of a packet these tests built as IPv4.
@@ -61,13 +42,13 @@ fn random_packet(random: &mut Random, transport: usize) -> Packet {
         1 => Transport::Tcp(TcpHeader {
             source_port: random.u16(),
             destination_port: random.u16(),
-            sequence_number: random.next() as u32,
-            acknowledgment_number: random.next() as u32,
+            sequence_number: random.u64() as u32,
+            acknowledgment_number: random.u64() as u32,
             flags: random.byte(),
             window: random.u16(),
             checksum: 0,
             urgent_pointer: random.u16(),
-            options: vec![1; 4 * (random.next() as usize % 3)],
+            options: vec![1; 4 * (random.u64() as usize % 3)],
         }),
         2 => Transport::Udp(UdpHeader {
             source_port: random.u16(),
@@ -103,9 +84,9 @@ fn random_packet(random: &mut Random, transport: usize) -> Packet {
             time_to_live: random.byte(),
             protocol,
             header_checksum: 0,
-            source: random.address(),
-            destination: random.address(),
-            options: vec![1; 4 * (random.next() as usize % 11)],
+            source: address(random),
+            destination: address(random),
+            options: vec![1; 4 * (random.u64() as usize % 11)],
         }),
         transport,
         payload: random.bytes(300),
@@ -116,7 +97,7 @@ fn random_packet(random: &mut Random, transport: usize) -> Packet {
 
 #[test]
 fn build_then_parse_gives_back_every_field() {
-    let mut random = Random(0x5eed);
+    let mut random = Random::new("build_then_parse_gives_back_every_field");
     for round in 0..2000 {
         let packet = random_packet(&mut random, round);
         let bytes = packet.build();
@@ -134,7 +115,9 @@ fn build_then_parse_gives_back_every_field() {
 
 #[test]
 fn fragments_with_any_offset_round_trip_without_a_transport_header() {
-    let mut random = Random(0xf4a9);
+    let mut random = Random::new(
+        "fragments_with_any_offset_round_trip_without_a_transport_header",
+    );
     for offset in [1, 185, 8191] {
         let mut packet = random_packet(&mut random, 0);
         if let IpHeader::V4(ip) = &mut packet.ip {
@@ -147,7 +130,7 @@ fn fragments_with_any_offset_round_trip_without_a_transport_header() {
 
 #[test]
 fn etherparse_reads_the_same_fields_and_checksums() {
-    let mut random = Random(0xe7e7);
+    let mut random = Random::new("etherparse_reads_the_same_fields_and_checksums");
     for round in 0..1000 {
         let packet = random_packet(&mut random, round);
         let bytes = packet.build();
@@ -258,7 +241,8 @@ header = struct.pack('!BBHHHBBH4s4s', ver_ihl, tos, tot_len, ip_id, frag, ttl, p
 header = struct.pack('!BBHHHBBH4s4s', ver_ihl, tos, tot_len, ip_id, frag, ttl, proto, checksum(header), src, dst)
 sys.stdout.write(header.hex())
 "#;
-    let mut random = Random(0x9e7);
+    let mut random =
+        Random::new("the_courses_python_struct_pack_gives_the_same_20_bytes");
     for round in 0..50 {
         let mut packet = random_packet(&mut random, round);
         if let IpHeader::V4(ip) = &mut packet.ip {
@@ -347,7 +331,9 @@ fn ipv4_options_longer_than_40_bytes_are_refused() {
 
 #[test]
 fn etherparse_reads_our_icmp_errors_every_unreachable_code_and_time_exceeded() {
-    let mut random = Random(0x1c3b_0792);
+    let mut random = Random::new(
+        "etherparse_reads_our_icmp_errors_every_unreachable_code_and_time_exceeded",
+    );
     let kinds = (0..=15u8)
         .map(|code| (icmp::DESTINATION_UNREACHABLE, code))
         .chain([(icmp::TIME_EXCEEDED, 0), (icmp::TIME_EXCEEDED, 1)]);
@@ -425,12 +411,12 @@ fn random_v6_packet(random: &mut Random, transport: usize) -> Packet {
     let mut packet = Packet {
         ip: IpHeader::V6(Ipv6Header {
             traffic_class: random.byte(),
-            flow_label: random.next() as u32 & ipv6::MAX_FLOW_LABEL,
+            flow_label: random.u64() as u32 & ipv6::MAX_FLOW_LABEL,
             payload_length: 0,
             next_header,
             hop_limit: random.byte(),
-            source: random.address_v6(),
-            destination: random.address_v6(),
+            source: address_v6(random),
+            destination: address_v6(random),
         }),
         transport,
         payload: v4.payload,
@@ -441,7 +427,7 @@ fn random_v6_packet(random: &mut Random, transport: usize) -> Packet {
 
 #[test]
 fn ipv6_build_then_parse_gives_back_every_field() {
-    let mut random = Random(0x6_5eed);
+    let mut random = Random::new("ipv6_build_then_parse_gives_back_every_field");
     for round in 0..2000 {
         let packet = random_v6_packet(&mut random, round);
         let bytes = packet.build();
@@ -466,7 +452,8 @@ fn ipv6_build_then_parse_gives_back_every_field() {
 
 #[test]
 fn etherparse_reads_the_same_ipv6_fields_and_checksums() {
-    let mut random = Random(0x6e7e7);
+    let mut random =
+        Random::new("etherparse_reads_the_same_ipv6_fields_and_checksums");
     let mut seen = [0; 4];
     for round in 0..1000 {
         let packet = random_v6_packet(&mut random, round);
@@ -551,7 +538,9 @@ fn etherparse_reads_the_same_ipv6_fields_and_checksums() {
 fn a_wrong_source_in_the_pseudo_header_makes_every_ipv6_checksum_wrong() {
     // The same bytes read as if they came from another address: the
     // pseudo-header (RFC 8200 § 8.1) ties each checksum to the addresses.
-    let mut random = Random(0x6_8_1);
+    let mut random = Random::new(
+        "a_wrong_source_in_the_pseudo_header_makes_every_ipv6_checksum_wrong",
+    );
     for round in 1..4 {
         let mut packet = random_v6_packet(&mut random, round);
         if let IpHeader::V6(ip) = &mut packet.ip {
@@ -564,7 +553,8 @@ fn a_wrong_source_in_the_pseudo_header_makes_every_ipv6_checksum_wrong() {
 
 #[test]
 fn packet_parse_refuses_short_or_mismatched_ipv6_with_a_reason() {
-    let mut random = Random(0x6bad);
+    let mut random =
+        Random::new("packet_parse_refuses_short_or_mismatched_ipv6_with_a_reason");
     let udp = random_v6_packet(&mut random, 2);
     let tcp = random_v6_packet(&mut random, 1);
     let (udp, tcp) = (udp.build(), tcp.build());
@@ -614,7 +604,9 @@ fn packet_parse_refuses_short_or_mismatched_ipv6_with_a_reason() {
 
 #[test]
 fn ipv6_payload_length_allows_65535_bytes_after_the_40_byte_header() {
-    let mut random = Random(0x6_ffff);
+    let mut random = Random::new(
+        "ipv6_payload_length_allows_65535_bytes_after_the_40_byte_header",
+    );
     for transport in 0..4 {
         let mut packet = random_v6_packet(&mut random, transport);
         let room = 65_535 - packet.transport.header_len();

@@ -838,7 +838,7 @@ fn in_the_sandbox_as_nobody(script: &str) -> (i32, String, String) {
     let binaries = testkit::WorldReadable::new();
     let lab = binaries.folder().join("lab");
     std::fs::create_dir(&lab).unwrap();
-    let sandbox = concat!(env!("CARGO_MANIFEST_DIR"), "/../lab/sandbox");
+    let sandbox = testkit::repository().join("lab/sandbox");
     std::fs::copy(sandbox, lab.join("sandbox")).unwrap();
     for (path, mode) in [(lab.clone(), 0o755), (lab.join("sandbox"), 0o755)] {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))

@@ -46,21 +46,14 @@ pub struct Args {
 impl Args {
     /// The addresses to try: the Unix path, or all that HOST PORT names.
     pub fn servers(&self) -> io::Result<Vec<SockAddr>> {
-        if let Some(path) = &self.unix {
-            return Ok(vec![address::unix(path)?]);
-        }
-        let default = if self.ipv6 { "::1" } else { "127.0.0.1" };
-        let host = self.host.as_deref().unwrap_or(default);
-        address::resolve(host, self.port, self.ipv6)
+        let (host, unix) = (self.host.as_deref(), self.unix.as_deref());
+        address::servers(host, self.port, self.ipv6, unix)
     }
 }
 
-/// `-m -`: all of standard input to the socket. A file goes by sendfile(2)
-/// (the bulk crate); anything else is read and written in large pieces.
+/// `-m -`: all of standard input to the socket, read and sent in large
+/// pieces (a read(2) and send(2) loop), however much there is.
 pub fn send_stdin(socket: &Socket) -> io::Result<()> {
-    if let Some(sent) = bulk::send_file(io::stdin(), socket, || Ok(())) {
-        return sent.map(|_| ()).map_err(|stopped| stopped.error);
-    }
     let mut stdin = BufReader::with_capacity(COPY_BUFFER, io::stdin().lock());
     io::copy(&mut stdin, &mut &*socket).map(|_| ())
 }

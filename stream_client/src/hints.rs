@@ -1,16 +1,13 @@
 //! Failures, each turned into one line that says what happened, and a hint
-//! where the cause is known. Written with `write!`, never `eprintln!`: a
-//! closed stderr must not turn a message into a panic.
+//! where the cause is known, on stderr (`stdio::say`: a closed stderr must
+//! not turn a message into a panic).
 
-use std::io::{self, ErrorKind, Write};
+use std::io::{self, ErrorKind};
 use std::process::ExitCode;
 
-use crate::flags::Args;
+use stdio::say;
 
-/// A line on stderr, if stderr is still there to take it.
-pub fn say(line: &str) {
-    let _ = writeln!(io::stderr(), "{line}");
-}
+use crate::flags::Args;
 
 /// The error's lines (a hint follows where the cause is known); status 1.
 pub fn report(error: &io::Error) -> ExitCode {
@@ -106,31 +103,6 @@ pub fn no_end(
             ),
         ),
         _ => lost(name, "while reading the reply", error, args),
-    }
-}
-
-/// How the reply's splice(2) into stdout ended: end-of-file, a reader that
-/// left (no error), or a failure said as the read loop would say it.
-pub fn received(
-    name: &str,
-    received: Result<u64, bulk::Stopped>,
-    args: &Args,
-) -> io::Result<()> {
-    match received {
-        Ok(_) => Ok(()),
-        Err(stopped) if stopped.writing => quiet_if_closed(stopped.error),
-        Err(stopped) => Err(no_end(name, stopped.moved, stopped.error, args)),
-    }
-}
-
-/// stdout closed under us (`| head`) is a reader who has seen enough.
-pub fn quiet_if_closed(error: io::Error) -> io::Result<()> {
-    match error.kind() {
-        ErrorKind::BrokenPipe => Ok(()),
-        _ => Err(io::Error::new(
-            error.kind(),
-            format!("cannot write the reply to standard output: {error}"),
-        )),
     }
 }
 

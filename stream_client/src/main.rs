@@ -23,6 +23,7 @@ use std::time::Duration;
 use address::describe;
 use clap::Parser;
 use socket2::{Socket, Type};
+use stdio::say;
 
 use flags::Args;
 
@@ -62,14 +63,14 @@ fn talk(args: &Args) -> io::Result<()> {
     let Some((socket, name)) = connected else {
         return Err(hints::cannot_connect(failures, args));
     };
-    hints::say(&format!("connected to {name}"));
+    say(&format!("connected to {name}"));
 
     // send(2) until every byte of the message is on its way; -w bounds each
     // wait for room in the socket's send buffer (SO_SNDTIMEO).
     socket.set_write_timeout(Some(timeout))?;
     let mut writer = &socket;
     let sent = if args.message == "-" {
-        flags::send_stdin(&socket) // sendfile(2) when it is a file: flags.rs
+        flags::send_stdin(&socket) // the same send(2), in a loop: flags.rs
     } else {
         writer.write_all(format!("{}\n", args.message).as_bytes())
     };
@@ -83,12 +84,6 @@ fn talk(args: &Args) -> io::Result<()> {
 
     // recv(2) until the server closes its side: a read of 0 bytes.
     socket.set_read_timeout(Some(timeout))?;
-    // Into a file or a pipe, splice(2) does this loop's work without copying
-    // the bytes through us (the bulk crate; the book's "Going fast"), so a
-    // trace shows splice there; to a terminal, the recv loop below runs.
-    if let Some(received) = bulk::receive_into(&socket, io::stdout(), || Ok(())) {
-        return hints::received(&name, received, args);
-    }
     let mut reply = vec![0u8; flags::COPY_BUFFER];
     let mut received = 0u64;
     let mut stdout = io::stdout().lock();
@@ -102,7 +97,7 @@ fn talk(args: &Args) -> io::Result<()> {
         received += len as u64;
         if let Err(error) = stdout.write_all(&reply[..len]) {
             // Our reader left (`| head`): nothing more to do, and no error.
-            return hints::quiet_if_closed(error);
+            return stdio::quiet_if_closed(error, "the reply");
         }
     }
     // close(2): `socket` is dropped here, and that closes it.

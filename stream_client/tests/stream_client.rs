@@ -326,10 +326,10 @@ fn pattern(len: usize) -> Vec<u8> {
 }
 
 #[test]
-fn a_file_on_standard_input_goes_whole_by_sendfile() {
-    // A regular file on stdin is sent with sendfile(2) (the bulk crate);
-    // a pipe takes the read-and-write loop (sends_standard_input_...).
-    let dir = testkit::temp_dir("stream_sendfile");
+fn a_file_on_standard_input_goes_whole() {
+    // A regular file on stdin, 8 MiB, through the read-and-send loop (a
+    // pipe is tested by sends_standard_input_...).
+    let dir = testkit::temp_dir("stream_file_upload");
     let file = dir.join("upload");
     let payload = pattern(8 << 20);
     std::fs::write(&file, &payload).unwrap();
@@ -351,9 +351,9 @@ fn a_file_on_standard_input_goes_whole_by_sendfile() {
 }
 
 #[test]
-fn a_reply_into_a_socket_takes_the_read_loop_and_arrives_whole() {
-    // stdout a socket: splice(2) does not apply, so the lesson's recv loop
-    // runs. The listener's reply comes from a file (its sendfile path).
+fn a_reply_into_a_socket_arrives_whole() {
+    // stdout a socket, not a pipe or a file; the listener's reply comes
+    // from a file on its standard input.
     use std::io::Read;
     use std::os::unix::net::UnixStream;
     let dir = testkit::temp_dir("stream_read_loop");

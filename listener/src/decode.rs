@@ -1,0 +1,204 @@
+//! A received packet read field by field and checked, as a packet checker
+//! (Wireshark, say) would: raw_sender's layouts read the bytes, then every
+//! checksum, length and option is held against what the packet says of
+//! itself. Bytes in, a report out: this file knows nothing of sockets.
+
+use base64::Engine;
+use raw_sender::Malformed;
+use raw_sender::hex::{hex, unhex};
+use raw_sender::packet::{IpHeader, Packet, Quoted, Transport};
+use raw_sender::{ipv6, output};
+
+use crate::flags::Decoding;
+
+/// The report on one packet: `parsed` from `bytes`, or why they are not one.
+pub fn report(
+    bytes: &[u8],
+    parsed: Result<Packet, Malformed>,
+    decoding: Option<Decoding>,
+) -> String {
+    match parsed {
+        Ok(packet) => describe(&packet, bytes.len(), decoding),
+        Err(why) => malformed(bytes, &why),
+    }
+}
+
+/// A packet's summary line, its fields, its payload, and the checks.
+fn describe(packet: &Packet, received: usize, decoding: Option<Decoding>) -> String {
+    let mut report = format!(
+        "{}\n{}",
+        output::summary(packet),
+        output::field_table(packet)
+    );
+    report += &format!("payload: {}\n", show_payload(&packet.payload, decoding));
+    for check in checks(packet, received) {
+        report += &format!("check: {check}\n");
+    }
+    report
+}
+
+fn malformed(bytes: &[u8], why: &Malformed) -> String {
+    format!(
+        "malformed packet of {} bytes: {why}\n{}",
+        bytes.len(),
+        output::hex_dump(bytes)
+    )
+}
+
+/// What a packet checker (Wireshark, say) would complain about.
+fn checks(packet: &Packet, received: usize) -> Vec<String> {
+    let mut checks = Vec::new();
+    // IPv6 has no header checksum to check (RFC 8200 § 3): the link's
+    // checksum below and the transport's above cover it.
+    if let IpHeader::V4(ip) = &packet.ip {
+        let expected = ip.expected_checksum();
+        checks.push(match ip.header_checksum == expected {
+            true => format!("IP header checksum 0x{expected:04x} correct"),
+            false => format!(
+                "IP header checksum 0x{:04x} incorrect, expected 0x{expected:04x}",
+                ip.header_checksum
+            ),
+        });
+    }
+    // An ICMP error quotes a header whose checksum the sender computed.
+    // (ICMPv6 quotes an IPv6 header, which has none.)
+    if let Some(Ok(Quoted {
+        ip: IpHeader::V4(ip),
+        ..
+    })) = packet.icmp_error()
+    {
+        let (carried, expected) = (ip.header_checksum, ip.expected_checksum());
+        checks.push(match carried == expected {
+            true => format!("quoted IP header checksum 0x{carried:04x} correct"),
+            false => format!(
+                "quoted IP header checksum 0x{carried:04x} incorrect, \
+                 expected 0x{expected:04x}"
+            ),
+        });
+    }
+    let name = match &packet.transport {
+        Transport::Tcp(_) => "TCP",
+        Transport::Udp(_) => "UDP",
+        Transport::Icmp(_) => "ICMP",
+        Transport::Icmpv6(_) => "ICMPv6",
+        Transport::None => "",
+    };
+    match packet.transport_checksums() {
+        Some((carried, expected)) if carried == expected => {
+            checks.push(format!("{name} checksum 0x{carried:04x} correct"))
+        }
+        Some((carried, expected)) => checks.push(format!(
+            "{name} checksum 0x{carried:04x} incorrect, expected 0x{expected:04x}"
+        )),
+        None if name == "UDP" => {
+            checks.push("UDP checksum 0 (none computed)".into())
+        }
+        None => {}
+    }
+    checks.push(lengths(packet, received));
+    if let IpHeader::V4(ip) = &packet.ip {
+        checks.push(options(&ip.options));
+    }
+    checks
+}
+
+fn lengths(packet: &Packet, received: usize) -> String {
+    let total = packet.total_len();
+    // IPv6's Payload Length leaves out its own 40-byte header.
+    let after_header = received.saturating_sub(ipv6::HEADER_LEN);
+    let consistent = match &packet.ip {
+        IpHeader::V4(_) if total != received => {
+            return format!(
+                "lengths inconsistent: total length {total}, but {received} bytes arrived"
+            );
+        }
+        IpHeader::V6(ip) if usize::from(ip.payload_length) != after_header => {
+            return format!(
+                "lengths inconsistent: payload length {}, but {after_header} bytes \
+                 arrived after the 40-byte header",
+                ip.payload_length
+            );
+        }
+        IpHeader::V4(_) => format!("total length {total} = bytes received"),
+        IpHeader::V6(ip) => {
+            format!("payload length {} = bytes received - 40", ip.payload_length)
+        }
+    };
+    if let Transport::Udp(udp) = &packet.transport {
+        let carried = packet.payload.len() + raw_sender::udp::HEADER_LEN;
+        if usize::from(udp.length) != carried {
+            return format!(
+                "lengths inconsistent: UDP length {}, but the datagram holds {carried}",
+                udp.length
+            );
+        }
+    }
+    format!("lengths consistent: {consistent}")
+}
+
+/// RFC 791 options: type 0 ends the list, type 1 is one byte of padding,
+/// every other option is type, length (counting both), then data.
+fn options(options: &[u8]) -> String {
+    let ihl = 5 + options.len() / 4;
+    let mut at = 0;
+    while at < options.len() {
+        match options[at] {
+            0 => break,
+            1 => at += 1,
+            kind => {
+                let len = options.get(at + 1).copied().unwrap_or(0) as usize;
+                if len < 2 || at + len > options.len() {
+                    return format!(
+                        "IHL {ihl} but options malformed: option {kind} at option byte {at} \
+                         has length {len}, which does not fit"
+                    );
+                }
+                at += len;
+            }
+        }
+    }
+    match options.is_empty() {
+        true => "IHL 5 sane: no options".into(),
+        false => format!(
+            "IHL {ihl} sane: {} bytes of well-formed options",
+            options.len()
+        ),
+    }
+}
+
+/// The payload as text when it is printable, else as hex; decoded first
+/// when asked.
+fn show_payload(payload: &[u8], decoding: Option<Decoding>) -> String {
+    if payload.is_empty() {
+        return "none".into();
+    }
+    let decoded = match decoding {
+        None => Ok(payload.to_vec()),
+        Some(Decoding::Hex) => unhex(&String::from_utf8_lossy(payload)),
+        Some(Decoding::Base64) => base64::engine::general_purpose::STANDARD
+            .decode(payload.trim_ascii())
+            .map_err(|error| error.to_string()),
+    };
+    let bytes = match decoded {
+        Ok(bytes) => bytes,
+        Err(why) => {
+            return format!("{} bytes that do not decode: {why}", payload.len());
+        }
+    };
+    let how = if decoding.is_some() {
+        "decoded to "
+    } else {
+        ""
+    };
+    let printable = bytes
+        .iter()
+        .all(|b| b.is_ascii_graphic() || b" \t\r\n".contains(b));
+    match printable {
+        true => format!(
+            "{how}{} bytes of text: {:?}",
+            bytes.len(),
+            String::from_utf8_lossy(&bytes)
+        ),
+        false => format!("{how}{} bytes, in hex: {}", bytes.len(), hex(&bytes)),
+    }
+}
