@@ -1,0 +1,6 @@
+//! The classic mistakes of the challenge fragments, each planted in a copy of
+//! the solution: the check must fail, naming it.
+
+use super::Mistake;
+
+pub const MISTAKES: &[Mistake] = &[];
