@@ -37,6 +37,7 @@ pub struct Stopped {
     pub writing: bool,
 }
 
+// ANCHOR: sendfile
 /// sendfile(2) all of `input` to `socket`, if `input` is a regular file;
 /// returns the bytes sent. `before_each` runs before each wait on the
 /// socket (to set its timeout, or to refuse to wait any more).
@@ -75,6 +76,9 @@ pub fn send_file(
     }
 }
 
+// ANCHOR_END: sendfile
+
+// ANCHOR: splice
 /// splice(2) everything `socket` receives, until end-of-file, into
 /// `output` through a pipe, if `output` can take it (not a terminal);
 /// returns the bytes moved. `before_each` runs before each wait on the
@@ -134,6 +138,8 @@ pub fn receive_into(
         moved += received as u64;
     }
 }
+
+// ANCHOR_END: splice
 
 /// Whether `output` is a file, a pipe or /dev/null: what splice(2) can
 /// write to. (A terminal cannot; /dev/full would fail with a misleading

@@ -1,6 +1,7 @@
 //! The lesson's one's complement sum (checksum/src/lib.rs, the loop of RFC
-//! 1071 § 4.1), computed several times faster. RFC 1071 § 2 lists three properties of the sum, lettered (A) to (C), and
-//! four coding techniques, numbered (1) to (4); this file uses five of them:
+//! 1071 § 4.1), computed several times faster. RFC 1071 § 2 lists three
+//! properties of the sum, lettered (A) to (C), and four coding techniques,
+//! numbered (1) to (4); this file uses five of them:
 //!
 //! - (B) Byte Order Independence: "The sum of 16-bit integers can be computed
 //!   in either byte order." So the data is read in the machine's own byte
@@ -151,7 +152,6 @@ fn fold(total: u64) -> u16 {
     let total = (total.wrapping_add(total.rotate_left(32)) >> 32) as u32;
     (total.wrapping_add(total.rotate_left(16)) >> 16) as u16
 }
-// ANCHOR_END: fast_sum
 
 /// Data longer than `BLOCK`, summed a block at a time.
 fn blocks_sum(data: &[u8]) -> u64 {
@@ -194,6 +194,8 @@ fn wide_sum_plain(data: &[u8]) -> u64 {
 fn wide_sum_dispatch(data: &[u8]) -> u64 {
     wide_sum_plain(data)
 }
+
+// ANCHOR_END: fast_sum
 
 #[cfg(test)]
 mod tests {

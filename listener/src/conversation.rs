@@ -66,12 +66,24 @@ fn receive(mut client: Bounded, keep: bool) -> Result<u64, Cut> {
     }
 }
 
-/// send(2) the reply; returns its size. Standard input is read and sent
-/// in large pieces, as it comes.
+/// send(2) the reply; returns its size.
 fn send_reply(mut client: Bounded, reply: &Reply) -> io::Result<u64> {
-    match reply {
-        Reply::Bytes(bytes) => client.write_all(bytes).map(|()| bytes.len() as u64),
-        Reply::Stdin => io::copy(&mut flags::stdin(), &mut client),
+    let Reply::Stdin = reply else {
+        let bytes = reply.bytes(); // --reply, or standard input read first
+        return client.write_all(bytes).map(|()| bytes.len() as u64);
+    };
+    // Standard input as it comes, however much: read(2) a piece, send(2)
+    // it, until end-of-file.
+    let mut stdin = io::stdin().lock();
+    let mut piece = vec![0u8; flags::STDIN_PIECE];
+    let mut sent = 0;
+    loop {
+        let len = stdin.read(&mut piece)?;
+        if len == 0 {
+            return Ok(sent);
+        }
+        client.write_all(&piece[..len])?;
+        sent += len as u64;
     }
 }
 // ANCHOR_END: converse

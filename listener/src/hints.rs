@@ -1,6 +1,6 @@
-//! What the listener says on stderr when setting up: where it listens, and
-//! for a failure one line and a hint where the cause is known, with the
-//! exit status (`stdio::say`: a closed stderr must not turn a message into
+//! What the listener says on stderr as it sets up: the line that says where
+//! it listens, and for a failure one line and a hint where the cause is
+//! known, with the exit status (`stdio::say`: a closed stderr must not turn a message into
 //! a panic).
 
 use std::io::{self, ErrorKind};

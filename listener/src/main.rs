@@ -61,8 +61,7 @@ fn serve_stream(args: &Args) -> io::Result<()> {
         socket.set_reuse_address(true)?;
     }
     // bind(2): claim the address and port.
-    let bound = socket.bind(&address);
-    bound.map_err(hints::cannot_bind(&address))?;
+    socket.bind(&address).map_err(hints::cannot_bind(&address))?;
     // listen(2): from now on the kernel completes handshakes for us; up to
     // 1024 connections wait in its queue (the backlog) until we accept them.
     socket.listen(1024)?;
@@ -94,16 +93,18 @@ fn serve_datagrams(args: &Args) -> io::Result<()> {
     }
     // bind(2): claim the address and port. There is no listen or accept:
     // every datagram arrives on this one socket, each naming its sender.
-    let bound = socket.bind(&address);
-    bound.map_err(hints::cannot_bind(&address))?;
+    socket.bind(&address).map_err(hints::cannot_bind(&address))?;
     shutdown::on_signal(args, "datagrams", &socket)?; // Ctrl-C: shutdown.rs
     hints::listening(&socket, args)?; // "listening on ADDR": -p 0's port too
     let mut datagram = vec![0u8; flags::MAX_DATAGRAM];
     loop {
         if address.is_unix() {
-            datagrams::make_room(&socket, &mut datagram); // AF_UNIX ones may be larger
+            // An AF_UNIX datagram may be larger than any UDP one.
+            datagrams::make_room(&socket, &mut datagram);
         }
-        // recvfrom(2): the next datagram, and who sent it.
+        // recvfrom(2): the next datagram, and who sent it. (nix's recvfrom
+        // takes a plain byte buffer; socket2's wants one it may leave
+        // uninitialised, which safe code cannot read.)
         let received =
             recvfrom::<SockaddrStorage>(socket.as_raw_fd(), &mut datagram);
         let Some((len, sender)) = datagrams::received(received) else {

@@ -2,11 +2,11 @@
 //! default (loopback and the course's port 12345), and where the message and
 //! the server come from.
 
-use std::io::{self, BufReader};
+use std::io::{self, Read};
 use std::path::PathBuf;
 
 use clap::Parser;
-use socket2::{SockAddr, Socket};
+use socket2::SockAddr;
 
 /// Bulk data moves in reads and writes this large: fewer system calls per
 /// byte (8 KiB, a common default, halves bulk throughput on loopback).
@@ -51,9 +51,11 @@ impl Args {
     }
 }
 
-/// `-m -`: all of standard input to the socket, read and sent in large
-/// pieces (a read(2) and send(2) loop), however much there is.
-pub fn send_stdin(socket: &Socket) -> io::Result<()> {
-    let mut stdin = BufReader::with_capacity(COPY_BUFFER, io::stdin().lock());
-    io::copy(&mut stdin, &mut &*socket).map(|_| ())
+/// The message: the -m text with a newline, as `echo` adds one, or for
+/// `-m -` standard input, as it is and however large, read as it comes.
+pub fn message(args: &Args) -> Box<dyn Read> {
+    match args.message.as_str() {
+        "-" => Box::new(io::stdin().lock()),
+        text => Box::new(io::Cursor::new(format!("{text}\n").into_bytes())),
+    }
 }

@@ -65,16 +65,20 @@ fn talk(args: &Args) -> io::Result<()> {
     };
     say(&format!("connected to {name}"));
 
-    // send(2) until every byte of the message is on its way; -w bounds each
-    // wait for room in the socket's send buffer (SO_SNDTIMEO).
+    // send(2) until every byte of the message is on its way, a piece at a
+    // time (-m - may be gigabytes); -w bounds each wait for room in the
+    // socket's send buffer (SO_SNDTIMEO).
     socket.set_write_timeout(Some(timeout))?;
-    let mut writer = &socket;
-    let sent = if args.message == "-" {
-        flags::send_stdin(&socket) // the same send(2), in a loop: flags.rs
-    } else {
-        writer.write_all(format!("{}\n", args.message).as_bytes())
-    };
-    sent.map_err(|error| hints::lost(&name, "while sending", error, args))?;
+    let mut message = flags::message(args); // the -m text, or standard input
+    let mut piece = vec![0u8; flags::COPY_BUFFER];
+    loop {
+        let len = message.read(&mut piece)?;
+        if len == 0 {
+            break;
+        }
+        let sent = (&socket).write_all(&piece[..len]);
+        sent.map_err(|error| hints::lost(&name, "while sending", error, args))?;
+    }
     // shutdown(SHUT_WR): send FIN, "I have nothing more to say". Our peer sees
     // end-of-file, and nc, which does not close when its stdin ends, knows it
     // may close too; then our recv below sees end-of-file.

@@ -1,7 +1,7 @@
 //! stream_client's conversation, fast: standard input goes to the server by
 //! sendfile(2) when it is a file, and the reply into standard output by
-//! splice(2) when that is a file, a pipe or /dev/null (going_fast/src/
-//! bulk.rs); either falls back to the lesson's loop. With fast_listener:
+//! splice(2) when that is a file, a pipe or /dev/null
+//! (going_fast/src/bulk.rs); either falls back to the lesson's loop. With fast_listener:
 //!
 //!     ./target/release/fast_listener -p 7001 > /dev/null          # terminal 1
 //!     ./target/release/fast_client 127.0.0.1 7001 < big.file      # terminal 2
