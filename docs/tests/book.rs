@@ -393,7 +393,10 @@ fn every_command_in_the_book_prints_what_the_book_says() {
         .arg(testkit::repository().join("target"))
         .current_dir(testkit::repository())
         .status();
-    assert!(built.is_ok_and(|status| status.success()), "cargo build failed");
+    assert!(
+        built.is_ok_and(|status| status.success()),
+        "cargo build failed"
+    );
     let mut failures = Vec::new();
     let mut count = 0;
     for chapter in chapters() {
