@@ -46,7 +46,7 @@ pub struct Args {
     pub unix: Option<PathBuf>,
     /// Seconds to wait for the reply
     #[arg(short = 'w', long = "timeout", value_name = "SECS", default_value_t = 5,
-          value_parser = clap::value_parser!(u64).range(1..))]
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub timeout: u64,
 }
 

@@ -9,10 +9,10 @@ use stdio::say;
 
 use crate::flags::Args;
 
-/// The error's lines (a hint follows where the cause is known); status 1.
+/// The error's lines (a hint follows where the cause is known); status 1,
+/// or 74 when standard output could not take the reply.
 pub fn report(error: &io::Error) -> ExitCode {
-    say(&format!("dgram_client: {error}"));
-    ExitCode::FAILURE
+    stdio::report("dgram_client", error)
 }
 
 /// No address took the datagram: a line for each but the last, whose error

@@ -22,7 +22,6 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use address::describe;
-use clap::Parser;
 use nix::errno::Errno;
 use nix::sys::socket::{SockaddrStorage, recvfrom};
 use socket2::{Socket, Type};
@@ -31,7 +30,7 @@ use stdio::say;
 use flags::Args;
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = stdio::parse();
     match exchange(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => hints::report(&error),
@@ -93,7 +92,7 @@ fn exchange(args: &Args) -> io::Result<()> {
     let sender = sender.map_or("an unnamed socket".into(), |from| from.to_string());
     say(&format!("reply of {len} bytes from {sender}"));
     if let Err(error) = io::stdout().write_all(&reply[..len]) {
-        return stdio::quiet_if_closed(error, "the reply");
+        return Err(stdio::not_printed(error, "the reply is lost")); // exit 74
     }
     // close(2): `socket` is dropped here, and that closes it (and
     // `_own_path` removes the socket file an AF_UNIX client bound).

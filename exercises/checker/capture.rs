@@ -47,7 +47,8 @@ impl Capture {
                 let mut buffer = vec![0u8; 65_536 + 40];
                 while !stop.load(Ordering::Relaxed) {
                     if let Ok(len) = (&socket).read(&mut buffer) {
-                        let mut packets = packets.lock().unwrap_or_else(|e| e.into_inner());
+                        let mut packets =
+                            packets.lock().unwrap_or_else(|e| e.into_inner());
                         packets.push(buffer[..len].to_vec());
                     }
                 }
@@ -62,7 +63,10 @@ impl Capture {
 
     /// Every packet caught so far, in the order they came.
     pub fn packets(&self) -> Vec<Vec<u8>> {
-        self.packets.lock().unwrap_or_else(|e| e.into_inner()).clone()
+        self.packets
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 
     /// Waits up to `limit` for a packet that `wanted` accepts; the first.

@@ -11,7 +11,6 @@
 //! when something outside your program is missing: a tool, named with the
 //! package it comes in, or a network namespace.
 #![forbid(unsafe_code)]
-#![allow(dead_code, reason = "until every check uses the shared helpers")]
 
 mod capture; // packets on loopback, caught by a packet socket
 mod namespace; // a network namespace of the check's own, for raw sockets
@@ -32,8 +31,11 @@ use std::process::ExitCode;
 use program::Program;
 use verdict::Verdict;
 
+/// A challenge's check: the pass message, or why not.
+type Check = fn(&Program) -> Result<String, Verdict>;
+
 /// The challenges, and the check of each.
-const CHALLENGES: [(&str, fn(&Program) -> Result<String, Verdict>); 8] = [
+const CHALLENGES: [(&str, Check); 8] = [
     ("socket_matrix", socket_matrix::check),
     ("http_client", http_client::check),
     ("two_clients", two_clients::check),

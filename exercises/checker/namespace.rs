@@ -62,7 +62,9 @@ fn loopback_up() -> Result<(), Verdict> {
     let status = Command::new(ip).args(["link", "set", "lo", "up"]).status();
     match status {
         Ok(status) if status.success() => Ok(()),
-        _ => Err(cannot("`ip link set lo up` failed in the check's namespace")),
+        _ => Err(cannot(
+            "`ip link set lo up` failed in the check's namespace",
+        )),
     }
 }
 

@@ -95,7 +95,9 @@ impl Running {
         let _ = self.child.kill();
         let _ = self.child.wait();
         let join = |handle: Option<JoinHandle<Vec<u8>>>| {
-            handle.and_then(|handle| handle.join().ok()).unwrap_or_default()
+            handle
+                .and_then(|handle| handle.join().ok())
+                .unwrap_or_default()
         };
         Ran {
             status,
@@ -136,14 +138,20 @@ impl Ran {
         let stderr = self.stderr.trim_end();
         match self.status.map(|status| status.code()) {
             Some(Some(0)) => Ok(()),
-            Some(Some(101)) if stderr.contains("not yet implemented") => Err(
-                fail_with(format!("{name} panicked at a todo!() still to replace"), stderr),
-            ),
-            Some(Some(101)) => Err(fail_with(format!("{name} panicked"), stderr)),
-            Some(Some(code)) => {
-                Err(fail_with(format!("{name} exited with status {code}"), stderr))
+            Some(Some(101)) if stderr.contains("not yet implemented") => {
+                Err(fail_with(
+                    format!("{name} panicked at a todo!() still to replace"),
+                    stderr,
+                ))
             }
-            Some(None) => Err(fail_with(format!("{name} was killed by a signal"), stderr)),
+            Some(Some(101)) => Err(fail_with(format!("{name} panicked"), stderr)),
+            Some(Some(code)) => Err(fail_with(
+                format!("{name} exited with status {code}"),
+                stderr,
+            )),
+            Some(None) => {
+                Err(fail_with(format!("{name} was killed by a signal"), stderr))
+            }
             None => Err(fail_with(
                 format!(
                     "{name} was still running after {:.1} s: {waited}",

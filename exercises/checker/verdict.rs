@@ -48,7 +48,9 @@ pub fn report(name: &str, outcome: Result<String, Verdict>) -> ExitCode {
             }
             (text, 1)
         }
-        Err(Verdict::CannotCheck(why)) => (format!("cannot check {name}: {why}\n"), 3),
+        Err(Verdict::CannotCheck(why)) => {
+            (format!("cannot check {name}: {why}\n"), 3)
+        }
     };
     match io::stdout().write_all(text.as_bytes()) {
         Ok(()) => ExitCode::from(status),

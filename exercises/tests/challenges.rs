@@ -3,26 +3,14 @@
 //! classic mistake, planted in a copy of the solution, fails with the
 //! words that name it. A check that could not tell the mistake from the
 //! solution would pass it, and this test would say so.
-//!
-//! The mistakes are built in a copy of the workspace (in the temporary
-//! folder, removed at the end), into target/mistakes, so that they never
-//! replace the binaries other tests run.
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::OnceLock;
 
 use testkit::{have_tool, say};
 
-/// A classic mistake: the solution with `find` replaced by `replace` must
-/// fail its check, and the check's words must contain `expect`.
-pub struct Mistake {
-    pub name: &'static str,
-    pub find: &'static str,
-    pub replace: &'static str,
-    pub expect: &'static str,
-}
+mod common;
+
+use common::{Mistake, plant, run};
 
 #[path = "mistakes/extension_header.rs"]
 mod extension_header;
@@ -41,26 +29,10 @@ mod two_clients;
 #[path = "mistakes/udp_retry.rs"]
 mod udp_retry;
 
-/// Runs `line` with bash in `folder`; its exit code and all it printed.
-fn run(line: &str, folder: &Path, target: Option<&Path>) -> (Option<i32>, String) {
-    let mut command = Command::new("bash");
-    command.args(["-c", line]).current_dir(folder);
-    if let Some(target) = target {
-        command.env("CARGO_TARGET_DIR", target);
-    }
-    let output = command.output().expect("bash runs");
-    let printed = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.code(), printed)
-}
-
-/// The chapter snippet's check commands for `challenge`: the one for the
+/// The challenge page's check commands for `challenge`: the one for the
 /// solution and the one for the student's program, as the book gives them.
 fn book_commands(challenge: &str) -> (String, String) {
-    let folder = testkit::repository().join("docs/src/write-it");
+    let folder = testkit::repository().join("docs/src/challenges");
     let wanted = format!("exercises/check {challenge}");
     for entry in fs::read_dir(&folder).unwrap() {
         let text = fs::read_to_string(entry.unwrap().path()).unwrap();
@@ -70,53 +42,13 @@ fn book_commands(challenge: &str) -> (String, String) {
             .filter(|line| line.starts_with(&wanted))
             .collect();
         let solution = format!("{wanted} --solution");
-        if commands.contains(&wanted.as_str()) && commands.contains(&solution.as_str()) {
+        if commands.contains(&wanted.as_str())
+            && commands.contains(&solution.as_str())
+        {
             return (solution, wanted);
         }
     }
-    panic!("no write-it snippet gives `{wanted}` and `{wanted} --solution`");
-}
-
-/// A copy of the workspace's sources in the temporary folder, made once
-/// per test process and removed when it ends.
-struct Copy(PathBuf);
-
-impl Drop for Copy {
-    fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.0);
-    }
-}
-
-fn copy() -> &'static Path {
-    static COPY: OnceLock<Copy> = OnceLock::new();
-    &COPY
-        .get_or_init(|| {
-            let to = std::env::temp_dir()
-                .join(format!("socket-course-mistakes-{}", std::process::id()));
-            let _ = fs::remove_dir_all(&to);
-            copy_tree(&testkit::repository(), &to);
-            Copy(to)
-        })
-        .0
-}
-
-/// `from` into `to`, but for build output and git's own files.
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if ["target", ".git", "book", "corpus", "artifacts"].contains(&&*name.to_string_lossy()) {
-            continue;
-        }
-        let (from, to) = (entry.path(), to.join(&name));
-        match entry.file_type().unwrap().is_dir() {
-            true => copy_tree(&from, &to),
-            false => {
-                fs::copy(&from, &to).unwrap();
-            }
-        }
-    }
+    panic!("no challenge page gives `{wanted}` and `{wanted} --solution`");
 }
 
 /// The whole test of one challenge.
@@ -134,10 +66,15 @@ fn challenge(test: &str, name: &str, mistakes: &[Mistake]) {
         "`{solution}` should pass, but exited with {status:?}:\n{printed}"
     );
     let skeleton_file = repository.join(format!("exercises/src/{name}.rs"));
-    if fs::read_to_string(&skeleton_file).unwrap().contains("todo!(") {
+    if fs::read_to_string(&skeleton_file)
+        .unwrap()
+        .contains("todo!(")
+    {
         let (status, printed) = run(&skeleton, &repository, None);
         assert!(
-            status == Some(1) && printed.contains(&format!("FAIL {name}: ")) && printed.contains("todo!()"),
+            status == Some(1)
+                && printed.contains(&format!("FAIL {name}: "))
+                && printed.contains("todo!()"),
             "`{skeleton}` on the untouched skeleton should fail at its todo!(), but \
              exited with {status:?}:\n{printed}"
         );
@@ -147,32 +84,11 @@ fn challenge(test: &str, name: &str, mistakes: &[Mistake]) {
             "{} has no todo!() left, and CI=true wants the skeleton as shipped",
             skeleton_file.display()
         );
-        say(&format!("SKIP {test}: the skeleton ({name} is being solved)"));
+        say(&format!(
+            "SKIP {test}: the skeleton ({name} is being solved)"
+        ));
     }
-    assert!(!mistakes.is_empty(), "{name} plants no mistake");
-    let solution_text =
-        fs::read_to_string(repository.join(format!("exercises/solutions/{name}.rs"))).unwrap();
-    let target = repository.join("target/mistakes");
-    for mistake in mistakes {
-        assert!(
-            solution_text.contains(mistake.find),
-            "{name}, mistake \"{}\": the solution no longer contains {:?}",
-            mistake.name,
-            mistake.find
-        );
-        let planted = solution_text.replacen(mistake.find, mistake.replace, 1);
-        fs::write(copy().join(format!("exercises/src/{name}.rs")), planted).unwrap();
-        let (status, printed) = run(&skeleton, copy(), Some(&target));
-        assert!(
-            status == Some(1)
-                && printed.contains(&format!("FAIL {name}: "))
-                && printed.contains(mistake.expect),
-            "{name} with the mistake \"{}\" should fail saying {:?}, but exited with \
-             {status:?}:\n{printed}",
-            mistake.name,
-            mistake.expect
-        );
-    }
+    plant(name, &skeleton, mistakes);
 }
 
 #[test]

@@ -10,9 +10,29 @@
 
 use std::fs;
 use std::path::PathBuf;
-use std::process::Command;
 
 use testkit::{have_tool, in_netns, say};
+
+mod common;
+
+use common::Mistake;
+
+#[path = "mistakes/checksum.rs"]
+mod checksum;
+#[path = "mistakes/dgram_client.rs"]
+mod dgram_client;
+#[path = "mistakes/listener.rs"]
+mod listener;
+#[path = "mistakes/raw_ipv4.rs"]
+mod raw_ipv4;
+#[path = "mistakes/raw_ipv6.rs"]
+mod raw_ipv6;
+#[path = "mistakes/raw_tcp.rs"]
+mod raw_tcp;
+#[path = "mistakes/socket_call.rs"]
+mod socket_call;
+#[path = "mistakes/stream_client.rs"]
+mod stream_client;
 
 fn snippets() -> PathBuf {
     testkit::repository().join("docs/src/write-it")
@@ -62,17 +82,7 @@ fn book_command(snippet: &str, exercise: &str, solution: bool) -> String {
 /// Runs `line` as a student would type it, from the repository's top
 /// folder; returns its exit code and everything it printed.
 fn run_check(line: &str) -> (Option<i32>, String) {
-    let output = Command::new("bash")
-        .args(["-c", line])
-        .current_dir(testkit::repository())
-        .output()
-        .expect("bash runs");
-    let printed = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    (output.status.code(), printed)
+    common::run(line, &testkit::repository(), None)
 }
 
 /// The check's verdict: its last line that starts with PASS or FAIL.
@@ -85,8 +95,9 @@ fn verdict(printed: &str) -> &str {
 }
 
 /// Checks the solution (must pass) and the skeleton (must fail at its
-/// todo!()) with the commands the book gives in `snippet`.
-fn check_both(test: &str, snippet: &str, exercise: &str) {
+/// todo!()) with the commands the book gives in `snippet`; then each
+/// classic mistake, planted in the solution, must fail, naming it.
+fn check_both(test: &str, snippet: &str, exercise: &str, mistakes: &[Mistake]) {
     for tool in ["bash", "cargo", "ss", "timeout"] {
         if !have_tool(test, tool) {
             return;
@@ -125,6 +136,7 @@ fn check_both(test: &str, snippet: &str, exercise: &str) {
         "`{command}` on the untouched skeleton should fail at its todo!(), but \
          exited with {status:?}:\n{printed}"
     );
+    common::plant(exercise, &command, mistakes);
 }
 
 #[test]
@@ -133,25 +145,37 @@ fn socket_call_check_tells_solution_from_skeleton() {
         "socket_call_check_tells_solution_from_skeleton",
         "socket-call",
         "socket_call",
+        socket_call::MISTAKES,
     );
 }
 
 #[test]
 fn stream_client_check_tells_solution_from_skeleton() {
     let test = "stream_client_check_tells_solution_from_skeleton";
-    in_netns(test, || check_both(test, "stream-client", "stream_client"));
+    in_netns(test, || {
+        check_both(
+            test,
+            "stream-client",
+            "stream_client",
+            stream_client::MISTAKES,
+        )
+    });
 }
 
 #[test]
 fn listener_check_tells_solution_from_skeleton() {
     let test = "listener_check_tells_solution_from_skeleton";
-    in_netns(test, || check_both(test, "stream-client", "listener"));
+    in_netns(test, || {
+        check_both(test, "stream-client", "listener", listener::MISTAKES)
+    });
 }
 
 #[test]
 fn dgram_client_check_tells_solution_from_skeleton() {
     let test = "dgram_client_check_tells_solution_from_skeleton";
-    in_netns(test, || check_both(test, "dgram-client", "dgram_client"));
+    in_netns(test, || {
+        check_both(test, "dgram-client", "dgram_client", dgram_client::MISTAKES)
+    });
 }
 
 #[test]
@@ -160,6 +184,7 @@ fn checksum_check_tells_solution_from_skeleton() {
         "checksum_check_tells_solution_from_skeleton",
         "checksum",
         "checksum",
+        checksum::MISTAKES,
     );
 }
 
@@ -169,6 +194,7 @@ fn raw_ipv4_check_tells_solution_from_skeleton() {
         "raw_ipv4_check_tells_solution_from_skeleton",
         "raw-ipv4",
         "raw_ipv4",
+        raw_ipv4::MISTAKES,
     );
 }
 
@@ -178,6 +204,7 @@ fn raw_tcp_check_tells_solution_from_skeleton() {
         "raw_tcp_check_tells_solution_from_skeleton",
         "raw-tcp",
         "raw_tcp",
+        raw_tcp::MISTAKES,
     );
 }
 
@@ -187,6 +214,7 @@ fn raw_ipv6_check_tells_solution_from_skeleton() {
         "raw_ipv6_check_tells_solution_from_skeleton",
         "raw-ipv6",
         "raw_ipv6",
+        raw_ipv6::MISTAKES,
     );
 }
 

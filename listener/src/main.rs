@@ -61,7 +61,9 @@ fn serve_stream(args: &Args) -> io::Result<()> {
         socket.set_reuse_address(true)?;
     }
     // bind(2): claim the address and port.
-    socket.bind(&address).map_err(hints::cannot_bind(&address))?;
+    socket
+        .bind(&address)
+        .map_err(hints::cannot_bind(&address))?;
     // listen(2): from now on the kernel completes handshakes for us; up to
     // 1024 connections wait in its queue (the backlog) until we accept them.
     socket.listen(1024)?;
@@ -93,7 +95,9 @@ fn serve_datagrams(args: &Args) -> io::Result<()> {
     }
     // bind(2): claim the address and port. There is no listen or accept:
     // every datagram arrives on this one socket, each naming its sender.
-    socket.bind(&address).map_err(hints::cannot_bind(&address))?;
+    socket
+        .bind(&address)
+        .map_err(hints::cannot_bind(&address))?;
     shutdown::on_signal(args, "datagrams", &socket)?; // Ctrl-C: shutdown.rs
     hints::listening(&socket, args)?; // "listening on ADDR": -p 0's port too
     let mut datagram = vec![0u8; flags::MAX_DATAGRAM];

@@ -188,12 +188,13 @@ pub struct SendingFlags {
     /// How many packets to send
     #[arg(short, long, default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..))]
     pub count: u64,
-    /// Milliseconds between packets
+    /// Milliseconds between packets (at most an hour)
     #[arg(
         short,
         long,
         value_name = "MS",
         default_value_t = 1000,
+        value_parser = clap::value_parser!(u64).range(0..=3_600_000),
         conflicts_with = "flood"
     )]
     pub interval: u64,
@@ -246,7 +247,7 @@ enum Encoding {
 pub fn parse() -> Args {
     match Args::try_parse() {
         Ok(args) => args,
-        Err(error) if !error.use_stderr() => error.exit(), // --help, --version
+        Err(error) if !error.use_stderr() => stdio::help_or_version(error),
         Err(error) => {
             stdio::say(&format!("raw_sender: {}", one_line(&error)));
             std::process::exit(hints::EXIT_USAGE.into())

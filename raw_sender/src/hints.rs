@@ -68,16 +68,8 @@ pub fn report(failure: Failure) -> ExitCode {
             ));
             ExitCode::FAILURE
         }
-        // Whoever read our output stopped reading (`| head`): the rest
-        // would go nowhere, so stop without a word, as `--dry-run | head`
-        // does.
-        Failure::Io(error) if error.kind() == ErrorKind::BrokenPipe => {
-            ExitCode::SUCCESS
-        }
-        Failure::Io(error) => {
-            say(&format!("raw_sender: {error}"));
-            ExitCode::FAILURE
-        }
+        // A closed or full standard output: 74, as in every binary.
+        Failure::Io(error) => stdio::report("raw_sender", &error),
         Failure::Stopped(status) => ExitCode::from(status),
     }
 }

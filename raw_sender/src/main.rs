@@ -21,7 +21,7 @@ mod route; // no --src: the address the kernel would send from to reach --dst
 mod show; // --dry-run and --pcap: the packet shown or saved, not sent
 mod stop; // SIGINT and SIGTERM: stop between packets, say how many went out
 
-use std::io::{self, Write};
+use std::io;
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -146,12 +146,11 @@ fn run(args: &Args) -> Result<(), Failure> {
         })?;
         sent += 1;
         if !sending.flood {
-            let what = show::protocol_and_id(&packet);
-            let len = bytes.len();
-            writeln!(stdout, "sent {len} bytes to {destination}, {what}")?;
+            // "sent 41 bytes to 127.0.0.1, protocol 16 (CHAOS), id 4660"
+            show::sent(&mut stdout, &packet, bytes.len(), (sent, sending.count))?;
         }
     }
-    writeln!(stdout, "{}", show::rate(sent, started.elapsed()))?;
+    show::rate(&mut stdout, (sent, sending.count), started.elapsed())?;
     // close(2): `socket` is dropped here, and that closes it.
     stop::outcome() // exit 130 after Ctrl-C (SIGINT), 143 after SIGTERM
     // ANCHOR_END: send

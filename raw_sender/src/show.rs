@@ -6,7 +6,7 @@
 
 use std::fmt::Display;
 use std::fs::File;
-use std::io::{self, BufWriter, ErrorKind, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -41,11 +41,11 @@ pub fn dry_run_and_pcap(
             output::field_table(packet),
             source.note()
         );
-        // A reader that stops early (`| head`) is no error.
-        match io::stdout().lock().write_all(shown.as_bytes()) {
-            Err(error) if error.kind() == ErrorKind::BrokenPipe => {}
-            result => result?,
-        }
+        // A reader that stops early (`| head`) or a full disk: exit 74.
+        let printed = io::stdout().lock().write_all(shown.as_bytes());
+        printed.map_err(|error| {
+            stdio::not_printed(error, "the rest of the dry run is lost")
+        })?;
     }
     Ok(())
 }
@@ -91,9 +91,40 @@ pub fn protocol_and_id(packet: &Packet) -> String {
     }
 }
 
+/// The line for packet `n` of `count` just sent, `len` bytes of it.
+pub fn sent(
+    stdout: &mut impl Write,
+    packet: &Packet,
+    len: usize,
+    (n, count): (u64, u64),
+) -> io::Result<()> {
+    let (destination, what) = (packet.ip.destination(), protocol_and_id(packet));
+    writeln!(stdout, "sent {len} bytes to {destination}, {what}").map_err(|error| {
+        let lost = match count - n {
+            0 => format!("packet {n} of {count} went out, its line is lost"),
+            left => format!(
+                "packet {n} of {count} went out, its line is lost, and the {left} \
+                 after it were not sent"
+            ),
+        };
+        stdio::not_printed(error, lost)
+    })
+}
+
 /// The last line: how many, how long, how fast.
-pub fn rate(count: u64, took: Duration) -> String {
+pub fn rate(
+    stdout: &mut impl Write,
+    (sent, count): (u64, u64),
+    took: Duration,
+) -> io::Result<()> {
     let seconds = took.as_secs_f64();
-    let per_second = count as f64 / seconds.max(1e-9);
-    format!("{count} packet(s) sent in {seconds:.3} s ({per_second:.0} packets/s)")
+    let per_second = sent as f64 / seconds.max(1e-9);
+    let line = format!(
+        "{sent} packet(s) sent in {seconds:.3} s ({per_second:.0} packets/s)"
+    );
+    writeln!(stdout, "{line}").map_err(|error| {
+        let lost =
+            format!("{sent} of {count} packet(s) went out, the last line is lost");
+        stdio::not_printed(error, lost)
+    })
 }

@@ -690,18 +690,42 @@ fn into_closed_pipe(args: &[&str]) -> (Option<i32>, String) {
 }
 
 #[test]
-fn a_reader_that_stops_early_stops_the_sender_quietly() {
+fn a_reader_that_stops_early_stops_the_sender_with_74_and_a_line() {
+    // The README's rule for every binary: a closed standard output stops
+    // it at once, one line says what was lost, and the status is 74.
     let long = "x".repeat(60_000); // a dry run longer than a pipe holds
     let (status, stderr) = into_head(&["--dry-run", "-m", &long]);
-    assert_eq!((status, stderr.as_str()), (Some(0), ""));
-    in_netns("a_reader_that_stops_early_stops_the_sender_quietly", || {
-        let (status, stderr) = into_head(&["-c", "5", "-i", "50"]);
-        assert_eq!((status, stderr.as_str()), (Some(0), ""));
-        for args in [&["-c", "5", "-i", "50"][..], &["--flood", "-c", "5"]] {
-            let (status, stderr) = into_closed_pipe(args);
-            assert_eq!((status, stderr.as_str()), (Some(0), ""), "{args:?}");
-        }
-    });
+    assert_eq!(status, Some(74), "{stderr}");
+    assert_eq!(
+        stderr,
+        "raw_sender: standard output closed (its reader left): the rest of the \
+         dry run is lost"
+    );
+    in_netns(
+        "a_reader_that_stops_early_stops_the_sender_with_74_and_a_line",
+        || {
+            // head takes the first line's first byte and leaves; the second
+            // line finds the pipe closed, and the three after it are not sent.
+            let (status, stderr) = into_head(&["-c", "5", "-i", "100"]);
+            assert_eq!(status, Some(74), "{stderr}");
+            assert!(
+            stderr.contains(
+                "its reader left): packet 2 of 5 went out, its line is lost, and \
+                 the 3 after it were not sent"
+            ),
+            "{stderr}"
+        );
+            let (status, stderr) = into_closed_pipe(&["-c", "5", "-i", "50"]);
+            assert_eq!(status, Some(74), "{stderr}");
+            assert!(stderr.contains("packet 1 of 5 went out"), "{stderr}");
+            let (status, stderr) = into_closed_pipe(&["--flood", "-c", "5"]);
+            assert_eq!(status, Some(74), "{stderr}");
+            assert!(
+                stderr.contains("5 of 5 packet(s) went out, the last line is lost"),
+                "{stderr}"
+            );
+        },
+    );
 }
 
 /// `ip addr add ADDRESS dev lo` in the test's own namespace: a second local

@@ -39,7 +39,7 @@ pub struct Args {
     /// Seconds to wait for the connection, and at most this long at each
     /// step after it: for room to send, for each part of the reply
     #[arg(short = 'w', long = "timeout", value_name = "SECS", default_value_t = 5,
-          value_parser = clap::value_parser!(u64).range(1..))]
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub timeout: u64,
 }
 

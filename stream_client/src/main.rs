@@ -21,14 +21,13 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use address::describe;
-use clap::Parser;
 use socket2::{Socket, Type};
 use stdio::say;
 
 use flags::Args;
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = stdio::parse();
     match talk(&args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => hints::report(&error),
@@ -100,8 +99,8 @@ fn talk(args: &Args) -> io::Result<()> {
         };
         received += len as u64;
         if let Err(error) = stdout.write_all(&reply[..len]) {
-            // Our reader left (`| head`): nothing more to do, and no error.
-            return stdio::quiet_if_closed(error, "the reply");
+            // Our reader left (`| head`), or the disk is full: say so (74).
+            return Err(stdio::not_printed(error, "the rest of the reply is lost"));
         }
     }
     // close(2): `socket` is dropped here, and that closes it.

@@ -298,7 +298,7 @@ fn a_server_that_never_reads_cannot_hold_the_client_past_its_timeout() {
 }
 
 #[test]
-fn a_reader_that_leaves_early_ends_the_client_quietly() {
+fn a_reader_that_leaves_early_ends_the_client_with_74_and_a_line() {
     // The listener's reply is 4 MB; the reader takes one byte and leaves.
     let mut server = Proc::spawn(Command::new("sh").args([
         "-c",
@@ -315,8 +315,18 @@ fn a_reader_that_leaves_early_ends_the_client_quietly() {
     let (status, stdout, stderr) =
         run_with_input(Command::new("bash").args(["-c", &pipeline]), b"");
     assert!(status.success());
-    assert_eq!(String::from_utf8(stdout).unwrap(), "status 0\n", "{stderr}");
-    assert!(!stderr.contains("Broken pipe"), "{stderr}");
+    assert_eq!(
+        String::from_utf8(stdout).unwrap(),
+        "status 74\n",
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "stream_client: standard output closed (its reader left): the rest of \
+             the reply is lost"
+        ),
+        "{stderr}"
+    );
     drop(server.kill());
 }
 

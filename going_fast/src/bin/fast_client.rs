@@ -18,7 +18,6 @@ use std::time::Duration;
 use clap::Parser;
 use going_fast::bulk;
 use socket2::{Socket, Type};
-use stdio::say;
 
 /// Send standard input to a TCP server, print its reply: zero-copy where
 /// the kernel allows.
@@ -39,13 +38,10 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = stdio::parse();
     match talk(&args) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            say(&format!("fast_client: {error}"));
-            ExitCode::FAILURE
-        }
+        Err(error) => stdio::report("fast_client", &error),
     }
 }
 
@@ -63,9 +59,10 @@ fn talk(args: &Args) -> io::Result<()> {
     // splice(2) into a file, a pipe or /dev/null; to a terminal, the loop.
     match bulk::receive_to_stdout(&socket) {
         Ok(_) => Ok(()),
-        Err(stopped) if stopped.writing => {
-            stdio::quiet_if_closed(stopped.error, "the reply")
-        }
+        Err(stopped) if stopped.writing => Err(stdio::not_printed(
+            stopped.error,
+            "the rest of the reply is lost",
+        )),
         Err(stopped) => Err(stopped.error),
     }
 }

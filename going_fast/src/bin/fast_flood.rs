@@ -48,7 +48,7 @@ fn loopback(text: &str) -> Result<Ipv4Addr, String> {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = stdio::parse();
     let stop = Arc::new(AtomicBool::new(false));
     for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
         if let Err(error) = signal_hook::flag::register(signal, Arc::clone(&stop)) {

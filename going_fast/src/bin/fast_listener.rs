@@ -37,13 +37,10 @@ struct Args {
 }
 
 fn main() -> ExitCode {
-    let args = Args::parse();
+    let args: Args = stdio::parse();
     match serve(&args) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            say(&format!("fast_listener: {error}"));
-            ExitCode::FAILURE
-        }
+        Err(error) => stdio::report("fast_listener", &error),
     }
 }
 
@@ -63,8 +60,15 @@ fn serve(args: &Args) -> io::Result<()> {
     thread::scope(|scope| {
         let reply = scope.spawn(|| send_reply(&client));
         // splice(2) into a file, a pipe or /dev/null; else the loop.
-        let received =
-            bulk::receive_to_stdout(&client).map_err(|stopped| stopped.error);
+        let received = bulk::receive_to_stdout(&client).map_err(|stopped| {
+            match stopped.writing {
+                true => stdio::not_printed(
+                    stopped.error,
+                    "the rest of what the client sent is lost",
+                ),
+                false => stopped.error,
+            }
+        });
         let replied = reply
             .join()
             .unwrap_or_else(|_| Err(io::Error::other("the reply thread failed")));
