@@ -28,6 +28,7 @@ use socket2::{Socket, Type};
 use stdio::say;
 
 use flags::Args;
+use hints::Failed;
 
 fn main() -> ExitCode {
     let args: Args = stdio::parse();
@@ -40,62 +41,77 @@ fn main() -> ExitCode {
 // ANCHOR: exchange
 fn exchange(args: &Args) -> io::Result<()> {
     let message = flags::message(args)?;
+    let timeout = Duration::from_secs(args.timeout);
     // The server: every address getaddrinfo(3) gives for HOST PORT, or the
     // path of a Unix-domain socket.
     let servers = args.servers()?;
 
-    // Try each address in turn, as nc does; the first that takes our
-    // datagram wins. (Taking it is all sendto promises: UDP has no
-    // handshake, so nobody need be listening.)
-    let mut failures = Vec::new();
-    let mut sent = None;
-    for server in &servers {
+    // Try each address in turn, as nc does: the first that answers wins.
+    // (Each one that does not is said on its own line: hints.rs.)
+    let mut failed = None;
+    for (tried, server) in servers.iter().enumerate() {
+        let (name, last) = (describe(server), tried + 1 == servers.len());
         flags::check_fits(&message, server)?;
         // ANCHOR: socket
         // socket(AF_INET, SOCK_DGRAM, 0); see socket(2) and udp(7). The
         // family comes with the address: Domain::IPV4 for 127.0.0.1.
         let socket = Socket::new(server.domain(), Type::DGRAM, None)?;
         // ANCHOR_END: socket
-        let own_path = unix::bind_for_reply(&socket, server)?;
-        // SO_SNDTIMEO: an AF_UNIX server whose queue is full makes sendto
-        // wait; -w bounds that wait too.
-        socket.set_write_timeout(Some(Duration::from_secs(args.timeout)))?;
-        // sendto(2): one datagram, to the address we name.
-        match socket.send_to(&message, server) {
-            Ok(_) => {
-                sent = Some((socket, describe(server), own_path));
-                break;
-            }
-            Err(error) => failures.push((describe(server), error)),
+        let _own_path = unix::bind_for_reply(&socket, server)?;
+        // connect(2) on a datagram socket sends nothing: it names the one
+        // peer whose datagrams recvfrom(2) will pass us (the kernel drops
+        // anyone else's, udp(7)), and lets an ICMP "port unreachable" from
+        // it come back as ECONNREFUSED: then nobody listens there.
+        if let Err(error) = socket.connect(server) {
+            failed = hints::skip(name, Failed::Sending(error), last, args);
+            continue;
         }
-    }
-    let Some((socket, name, _own_path)) = sent else {
-        return Err(hints::cannot_send(failures));
-    };
-    say(&format!("sent {} bytes to {name}", message.len()));
+        // sendto(2): one datagram, to the address we name. SO_SNDTIMEO: an
+        // AF_UNIX server whose queue is full makes it wait; -w bounds that.
+        socket.set_write_timeout(Some(timeout))?;
+        if let Err(error) = socket.send_to(&message, server) {
+            failed = hints::skip(name, Failed::Sending(error), last, args);
+            continue;
+        }
+        say(&format!("sent {} bytes to {name}", message.len()));
 
-    // recvfrom(2): the next datagram, and who sent it. SO_RCVTIMEO bounds
-    // the wait: silence is all we get when nobody listens. (nix's recvfrom
-    // takes a plain byte buffer; socket2's wants one it may leave
-    // uninitialised, which safe code cannot read.)
-    socket.set_read_timeout(Some(Duration::from_secs(args.timeout)))?;
-    let mut reply = vec![0u8; flags::MAX_DATAGRAM];
-    let received = loop {
-        let received = recvfrom::<SockaddrStorage>(socket.as_raw_fd(), &mut reply);
-        // EINTR: a signal came (with -U, unix.rs tidies up and exits).
-        if received != Err(Errno::EINTR) {
-            break received;
+        // recvfrom(2): the next datagram, and who sent it. SO_RCVTIMEO
+        // bounds the wait: silence is all we get when a datagram is lost.
+        socket.set_read_timeout(Some(timeout))?;
+        let mut reply = vec![0u8; flags::MAX_DATAGRAM];
+        let (len, sender) = match receive(&socket, &mut reply) {
+            Ok(received) => received,
+            Err(error) => {
+                failed = hints::skip(name, Failed::Waiting(error), last, args);
+                continue;
+            }
+        };
+        say(&format!("reply of {len} bytes from {sender}"));
+        if let Err(error) = io::stdout().write_all(&reply[..len]) {
+            return Err(stdio::not_printed(error, "the reply is lost")); // 74
         }
-    };
-    let (len, sender) =
-        received.map_err(|errno| hints::no_reply(&name, errno.into(), args))?;
-    let sender = sender.map_or("an unnamed socket".into(), |from| from.to_string());
-    say(&format!("reply of {len} bytes from {sender}"));
-    if let Err(error) = io::stdout().write_all(&reply[..len]) {
-        return Err(stdio::not_printed(error, "the reply is lost")); // exit 74
+        return Ok(());
+        // close(2): `socket` is dropped here, and that closes it (and
+        // `_own_path` removes the socket file an AF_UNIX client bound).
     }
-    // close(2): `socket` is dropped here, and that closes it (and
-    // `_own_path` removes the socket file an AF_UNIX client bound).
-    Ok(())
+    Err(hints::no_answer(failed, args))
+}
+
+/// recvfrom(2) into `reply`: the datagram's length, and who sent it. (nix's
+/// recvfrom takes a plain byte buffer; socket2's wants one it may leave
+/// uninitialised, which safe code cannot read.)
+fn receive(socket: &Socket, reply: &mut [u8]) -> io::Result<(usize, String)> {
+    loop {
+        match recvfrom::<SockaddrStorage>(socket.as_raw_fd(), reply) {
+            // EINTR: a signal came (with -U, unix.rs tidies up and exits).
+            Err(Errno::EINTR) => continue,
+            Err(errno) => return Err(errno.into()),
+            Ok((len, sender)) => {
+                let sender = sender
+                    .map_or("an unnamed socket".into(), |from| from.to_string());
+                return Ok((len, sender));
+            }
+        }
+    }
 }
 // ANCHOR_END: exchange

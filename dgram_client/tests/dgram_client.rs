@@ -122,7 +122,9 @@ fn speaks_over_a_unix_datagram_socket_and_cleans_up() {
 
 #[test]
 fn no_reply_within_the_timeout_asks_whether_nc_runs() {
-    let port = free_port(true).to_string();
+    // A socket bound to the port that never answers: silence.
+    let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port().to_string();
     let (code, stdout, stderr) = client(&["-w", "1", "127.0.0.1", &port]);
     assert_eq!((code, stdout.as_str()), (1, ""));
     assert!(
@@ -131,6 +133,94 @@ fn no_reply_within_the_timeout_asks_whether_nc_runs() {
     );
     assert!(stderr.contains("UDP has no connection"), "{stderr}");
     assert!(stderr.contains(&format!("nc -l -p {port} -u")), "{stderr}");
+}
+
+#[test]
+fn a_closed_port_is_told_at_once_by_the_kernels_port_unreachable() {
+    // The client's socket is connected: the ICMP port unreachable comes
+    // back to it as ECONNREFUSED, long before -w.
+    let port = free_port(true).to_string();
+    let started = std::time::Instant::now();
+    let (code, _, stderr) = client(&["-w", "5", "127.0.0.1", &port]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(3),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "nothing listens at 127.0.0.1:{port}: its kernel answered with ICMP \
+             port unreachable"
+        )),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn localhost_with_ipv6_first_tries_127_0_0_1_next_as_nc_listens_there() {
+    // Debian's hosts file gives ::1 first for localhost; nc -l -u listens on
+    // IPv4 only. The client must try the next address, as --help says.
+    let test = "localhost_with_ipv6_first_tries_127_0_0_1_next_as_nc_listens_there";
+    if !have_tool(test, "nc") {
+        return;
+    }
+    in_netns(test, || {
+        let dir = testkit::temp_dir("dgram_hosts");
+        let hosts = dir.join("hosts");
+        std::fs::write(&hosts, "::1 localhost\n127.0.0.1 localhost\n").unwrap();
+        let nc = Proc::spawn(
+            Command::new("sh")
+                .args(["-c", "echo 'I got your message' | exec nc -l -p 54321 -u"]),
+        );
+        testkit::wait_until_bound(54321, true);
+        // A mount namespace of its own, with that hosts file.
+        let script = format!(
+            "mount --bind {} /etc/hosts && exec {} localhost",
+            hosts.display(),
+            testkit::bin("dgram_client").display()
+        );
+        let (status, stdout, stderr) = run_with_input(
+            Command::new("unshare").args(["--mount", "sh", "-c", &script]),
+            b"",
+        );
+        assert!(status.success(), "{stderr}");
+        assert_eq!(String::from_utf8(stdout).unwrap(), REPLY);
+        assert!(
+            stderr.contains("nothing listens at [::1]:54321"),
+            "::1 first: {stderr}"
+        );
+        assert!(
+            stderr.contains("reply of 19 bytes from 127.0.0.1:54321"),
+            "{stderr}"
+        );
+        drop(nc.kill());
+    });
+}
+
+#[test]
+fn only_the_servers_datagram_is_the_reply() {
+    // The server answers first from another port (a stray), then from its
+    // own: the connected socket drops the stray.
+    let server = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = server.local_addr().unwrap().port().to_string();
+    let answer = std::thread::spawn(move || {
+        let mut buffer = [0u8; 100];
+        let (_, client) = server.recv_from(&mut buffer).unwrap();
+        let stray = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+        stray
+            .send_to(b"a stray, from another port\n", client)
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        server.send_to(REPLY.as_bytes(), client).unwrap();
+    });
+    let (code, stdout, stderr) = client(&["-w", "3", "127.0.0.1", &port]);
+    answer.join().unwrap();
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, REPLY);
+    assert!(
+        stderr.contains(&format!("reply of 19 bytes from 127.0.0.1:{port}")),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -182,4 +272,29 @@ fn endless_standard_input_is_read_no_further_than_one_datagram() {
         "{stderr}"
     );
     assert!(started.elapsed().as_secs() < 5);
+}
+
+#[test]
+fn a_reply_that_cannot_be_printed_is_said_and_the_exit_is_74() {
+    // The README's rule for every binary: standard output closed before
+    // the reply is printed stops the client with one line, and 74.
+    let mut server = listener(&["-u", "-p", "0", "--reply", "pong"]);
+    let port = server.listening_port().to_string();
+    let mut child = command("dgram_client")
+        .args(["127.0.0.1", &port])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take()); // the reader leaves before the reply comes
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(74), "{stderr}");
+    assert!(
+        stderr.contains(
+            "dgram_client: standard output closed (its reader left): the reply is lost"
+        ),
+        "{stderr}"
+    );
+    drop(server.kill());
 }

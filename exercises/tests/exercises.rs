@@ -218,6 +218,24 @@ fn raw_ipv6_check_tells_solution_from_skeleton() {
     );
 }
 
+#[test]
+fn a_name_not_on_the_list_is_refused_with_the_list() {
+    // One argument with a space in it names no exercise, though each word
+    // is one.
+    for line in [
+        "exercises/check 'socket_call stream_client'",
+        "exercises/check nope",
+    ] {
+        let (status, printed) = run_check(line);
+        assert_eq!(status, Some(2), "{line}: {printed}");
+        assert!(printed.contains("no such exercise"), "{line}: {printed}");
+        assert!(
+            printed.contains("the challenges: socket_matrix"),
+            "{printed}"
+        );
+    }
+}
+
 /// The snippets are included into the chapters, where the book test does
 /// not look: their own includes (relative to write-it/) and links
 /// (relative to the chapter, in docs/src) are checked here.

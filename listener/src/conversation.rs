@@ -15,8 +15,9 @@ use stdio::say;
 
 use crate::flags::{self, Args, Reply};
 use crate::gather::{Kept, NotKept};
-use crate::limits::{Bounded, Limits};
+use crate::limits::{self, Bounded, Limits};
 use crate::tally;
+use crate::watch::Cut;
 
 // ANCHOR: converse
 /// Serves `client` (named `peer`): what it sends to stdout, `reply` back.
@@ -27,42 +28,50 @@ pub fn converse(
     args: &Args,
 ) -> io::Result<()> {
     say(&format!("connection from {peer}"));
-    let limits = Limits::new(args); // -w and --deadline (limits.rs)
+    let limits = Limits::new(args, client)?; // -w and --deadline (limits.rs)
     let (received, answered) = thread::scope(|scope| {
         let answer = thread::Builder::new()
             .spawn_scoped(scope, || send_reply(limits.bound(client), reply));
-        let received = receive(limits.bound(client), args.keep);
-        if received.is_err() {
+        let received = receive(limits.bound(client), args);
+        if received.1.is_some() {
             limits.stop(); // the reply stops too, before its next send
         }
         (received, joined(answer))
     });
-    match (&received, &answered) {
+    let whole = received.1.is_none() && answered.is_ok() && limits.cut().is_none();
+    match whole {
         // shutdown(SHUT_WR): FIN, "that is all", once the reply is out and
         // what the client sent is kept: a client that reads until
         // end-of-file (stream_client, nc -N) then knows all went well.
-        (Ok(_), Ok(_)) => client.shutdown(Shutdown::Write)?,
-        _ => client.set_linger(Some(Duration::ZERO))?, // close(2): RST, not FIN
+        true => client.shutdown(Shutdown::Write)?,
+        false => client.set_linger(Some(Duration::ZERO))?, // close(2): RST, not FIN
     }
-    finished(peer, received, answered)
+    finished(peer, received, limits.cut(), answered, args)
 }
 
 /// recv(2) until the client shuts down its side (a read of 0 bytes),
-/// keeping what arrives; returns the byte count.
-fn receive(mut client: Bounded, keep: bool) -> Result<u64, Cut> {
-    let mut kept = Kept::new(keep); // printed now, or with -k gathered first
+/// keeping what arrives; returns the byte count, and what ended it early.
+fn receive(mut client: Bounded, args: &Args) -> (u64, Option<Early>) {
+    // Printed now, or with -k gathered first.
+    let mut kept = Kept::new(args.keep, args.max_spill());
     let mut buffer = vec![0u8; kept.buffer_size()];
-    loop {
+    let early = loop {
         match client.read(&mut buffer) {
-            Ok(0) => return kept.finish().map_err(Cut::NotKept),
-            Ok(len) => kept.keep(&buffer[..len]).map_err(Cut::NotKept)?,
-            Err(error) if error.kind() == ErrorKind::Interrupted => continue,
-            Err(error) => {
-                // Reset, gone or silent: what came is printed all the same.
-                kept.finish().map_err(Cut::NotKept)?;
-                return Err(Cut::Peer(error));
+            Ok(0) => break None, // FIN (or a cut: see finished)
+            Ok(len) => {
+                if let Err(not_kept) = kept.keep(&buffer[..len]) {
+                    let received = not_kept.received;
+                    return (received, Some(Early::NotKept(not_kept)));
+                }
             }
+            Err(error) if error.kind() == ErrorKind::Interrupted => continue,
+            Err(error) => break Some(Early::Peer(error)), // reset, gone, silent
         }
+    };
+    // What came is printed all the same.
+    match kept.finish() {
+        Ok(received) => (received, early),
+        Err(not_kept) => (not_kept.received, Some(Early::NotKept(not_kept))),
     }
 }
 
@@ -88,11 +97,12 @@ fn send_reply(mut client: Bounded, reply: &Reply) -> io::Result<u64> {
 }
 // ANCHOR_END: converse
 
-/// Why a conversation ended before its end-of-file.
-enum Cut {
+/// Why receiving ended before the client's FIN.
+enum Early {
     /// The client's doing: it reset, vanished, or went past -w or --deadline.
     Peer(io::Error),
-    /// Ours: what it sent could not be kept (stdout gone, no temporary file).
+    /// Ours: what it sent could not all be printed (stdout gone, no room
+    /// to gather it).
     NotKept(NotKept),
 }
 
@@ -109,42 +119,82 @@ fn joined(
         .unwrap_or_else(|_| Err(io::Error::other("the reply thread failed")))
 }
 
-/// The line a finished conversation gets: how much each side sent, or what
-/// went wrong (counted for the last line, either way).
+/// The line a finished conversation gets, naming the peer: how much each
+/// side sent, or what went wrong (counted for the last line, either way).
+/// Ok when the conversation ended as it should, or because the listener
+/// stopped; else the line comes back as the error.
 fn finished(
     peer: &str,
-    received: Result<u64, Cut>,
+    (received, early): (u64, Option<Early>),
+    cut: Option<Cut>,
     answered: io::Result<u64>,
+    args: &Args,
 ) -> io::Result<()> {
-    tally::served(*received.as_ref().unwrap_or(&0));
-    let received = match received {
-        Ok(received) => received,
-        Err(Cut::Peer(error)) => return Err(explain("while reading", error)),
-        Err(Cut::NotKept(NotKept { kept, error })) => {
+    tally::served(received);
+    let failed =
+        |kind, line: String| Err(io::Error::new(kind, format!("{peer}: {line}")));
+    let so_far = format!("after {received} bytes (printed)");
+    match (early, cut) {
+        (Some(Early::NotKept(NotKept { printed, error, .. })), _) => {
             tally::output_failed();
-            return Err(io::Error::new(
+            failed(
                 error.kind(),
                 format!(
-                    "kept only the first {kept} bytes it sent: {error}; the rest \
-                     is lost, and the connection reset so that it knows"
+                    "sent {received} bytes, of which {printed} were printed: {error}; \
+                     the rest is lost, and the connection reset so that it knows"
                 ),
-            ));
+            )
         }
-    };
-    let answered = answered.map_err(|error| explain("sending the reply", error))?;
-    say(&format!(
-        "{peer} sent {received} bytes and got a reply of {answered} bytes"
-    ));
-    Ok(())
+        (_, Some(Cut::Stopping)) => {
+            say(&format!(
+                "{peer}: still connected when the listener stopped: closed {so_far}"
+            ));
+            Ok(())
+        }
+        (_, Some(Cut::MakingRoom(silent))) => failed(
+            ErrorKind::TimedOut,
+            format!(
+                "silent for {} s while every slot was taken: closed to make room \
+                 for another client, {so_far}",
+                silent.as_secs()
+            ),
+        ),
+        (Some(Early::Peer(error)), None)
+            if limits::is_silence(&error) && received > 0 =>
+        {
+            failed(
+                error.kind(),
+                format!(
+                    "sent {received} bytes (printed), then nothing for {} s, and never \
+                     closed its side: closed (-w). A client must shut down its side \
+                     (FIN) when it is done: nc does so at the end of its input only \
+                     with -N",
+                    args.idle().map_or(0, |idle| idle.as_secs())
+                ),
+            )
+        }
+        (Some(Early::Peer(error)), None) => failed(
+            error.kind(),
+            format!("{}, {so_far}", explain("while reading", &error)),
+        ),
+        (None, None) => match answered {
+            Ok(answered) => {
+                say(&format!(
+                    "{peer} sent {received} bytes and got a reply of {answered} bytes"
+                ));
+                Ok(())
+            }
+            Err(error) => failed(error.kind(), explain("sending the reply", &error)),
+        },
+    }
 }
 
-/// One line for what went wrong with a client.
-fn explain(doing: &str, error: io::Error) -> io::Error {
-    let message = match error.kind() {
+/// What went wrong with a client, in words.
+fn explain(doing: &str, error: &io::Error) -> String {
+    match error.kind() {
         ErrorKind::TimedOut => error.to_string(), // -w or --deadline said it
         ErrorKind::ConnectionReset => format!("reset the connection {doing}"),
         ErrorKind::BrokenPipe => format!("went away {doing}"),
         _ => format!("{doing}: {error}"),
-    };
-    io::Error::new(error.kind(), message)
+    }
 }

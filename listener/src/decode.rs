@@ -96,8 +96,13 @@ fn checks(packet: &Packet, received: usize) -> Vec<String> {
         None => {}
     }
     checks.push(lengths(packet, received));
+    // IPv4's options and TCP's are laid out alike (RFC 791 § 3.1, RFC 9293
+    // § 3.1): each is checked to fit its header the same way.
     if let IpHeader::V4(ip) = &packet.ip {
-        checks.push(options(&ip.options));
+        checks.push(options(&ip.options, "IHL", 5));
+    }
+    if let Transport::Tcp(tcp) = &packet.transport {
+        checks.push(options(&tcp.options, "TCP Data Offset", 5));
     }
     checks
 }
@@ -136,10 +141,12 @@ fn lengths(packet: &Packet, received: usize) -> String {
     format!("lengths consistent: {consistent}")
 }
 
-/// RFC 791 options: type 0 ends the list, type 1 is one byte of padding,
-/// every other option is type, length (counting both), then data.
-fn options(options: &[u8]) -> String {
-    let ihl = 5 + options.len() / 4;
+/// Options as RFC 791 (IPv4) and RFC 9293 (TCP) lay them out: kind 0 ends
+/// the list, kind 1 is one byte of padding, every other option is kind,
+/// length (counting both), then data. `field` counts the header in 32-bit
+/// words, `bare` of them without options.
+fn options(options: &[u8], field: &str, bare: usize) -> String {
+    let words = bare + options.len() / 4;
     let mut at = 0;
     while at < options.len() {
         match options[at] {
@@ -149,8 +156,8 @@ fn options(options: &[u8]) -> String {
                 let len = options.get(at + 1).copied().unwrap_or(0) as usize;
                 if len < 2 || at + len > options.len() {
                     return format!(
-                        "IHL {ihl} but options malformed: option {kind} at option byte {at} \
-                         has length {len}, which does not fit"
+                        "{field} {words} but options malformed: option {kind} at \
+                         option byte {at} has length {len}, which does not fit"
                     );
                 }
                 at += len;
@@ -158,9 +165,9 @@ fn options(options: &[u8]) -> String {
         }
     }
     match options.is_empty() {
-        true => "IHL 5 sane: no options".into(),
+        true => format!("{field} {bare} sane: no options"),
         false => format!(
-            "IHL {ihl} sane: {} bytes of well-formed options",
+            "{field} {words} sane: {} bytes of well-formed options",
             options.len()
         ),
     }

@@ -14,6 +14,10 @@ use socket2::{Domain, SockAddr};
 /// system calls per byte (8 KiB, a common default, halves bulk throughput
 /// on loopback).
 pub const STDIN_PIECE: usize = 512 * 1024;
+/// The longest -w or --deadline may be, in seconds: a day. (A time that
+/// far ahead is still one the clock can hold: a larger one would overflow
+/// when added to now.)
+const MAX_WAIT: u64 = 86_400;
 /// Room for the largest datagram: the IPv4 total length is 16 bits.
 pub const MAX_DATAGRAM: usize = 65_536;
 /// The most one UDP datagram carries over IPv4 (65,535 less the IPv4 and
@@ -71,16 +75,28 @@ pub struct Args {
     /// [default: standard input, when it is not a terminal; else nothing]
     #[arg(long, value_name = "TEXT")]
     reply: Option<String>,
-    /// With -k over TCP: how many clients are served at once; more wait
+    /// With -k over TCP: how many clients are served at once; more wait,
+    /// and while every slot is taken the client silent the longest (2 s at
+    /// least) is closed to make room
     #[arg(long, value_name = "N", default_value_t = 64,
           value_parser = clap::value_parser!(u64).range(1..=4096))]
     pub max_clients: u64,
-    /// Close a TCP client that stays silent this many seconds (0: never)
-    #[arg(short = 'w', long = "idle", value_name = "SECS", default_value_t = 60)]
+    /// With -k: the most one client's bytes may take in TMPDIR while they
+    /// are gathered, in MiB (its first 256 KiB are held in memory); past
+    /// it, the rest is lost and the client reset
+    #[arg(long, value_name = "MIB", default_value_t = 64,
+          value_parser = clap::value_parser!(u64).range(1..=65_536))]
+    max_spill: u64,
+    /// Close a TCP client that stays silent this many seconds (0: never;
+    /// at most a day)
+    #[arg(short = 'w', long = "idle", value_name = "SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(0..=MAX_WAIT))]
     idle: u64,
     /// Close a TCP client still there after this many seconds, however
-    /// busy (0: never), so slow clients cannot hold every slot
-    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    /// busy (0: never; at most a day), so slow clients cannot hold a slot
+    /// for ever
+    #[arg(long, value_name = "SECS", default_value_t = 300,
+          value_parser = clap::value_parser!(u64).range(0..=MAX_WAIT))]
     deadline: u64,
     /// Receive raw IPv4 packets of protocol PROTO (e.g. 16, 6, 17, 1), or
     /// with -6 IPv6 packets of that Next Header (e.g. 17, 6, 58), and check
@@ -106,17 +122,15 @@ pub enum Decoding {
 /// The flags, with nc's positional `[ADDR] PORT` read into -s and -p; a bad
 /// value exits with status 2 and clap's message, as a bad flag does.
 pub fn parse() -> Args {
-    let mut args = Args::parse();
+    let mut args: Args = stdio::parse();
     let bad = |what: String| -> ! {
         let mut command = Args::command();
-        command
-            .error(clap::error::ErrorKind::ValueValidation, what)
-            .exit()
+        stdio::refuse(command.error(clap::error::ErrorKind::ValueValidation, what))
     };
     let (address, port) = match args.positional.as_slice() {
-        [] => return args,
-        [port] => (None, port),
-        [address, port] => (Some(address), port),
+        [] => (None, None),
+        [port] => (None, Some(port)),
+        [address, port] => (Some(address), Some(port)),
         _ => unreachable!("clap takes at most two"),
     };
     if let Some(address) = address {
@@ -127,11 +141,19 @@ pub fn parse() -> Args {
             )),
         }
     }
-    match port.parse() {
-        Ok(port) => args.port = Some(port),
-        Err(_) => bad(format!(
-            "invalid port '{port}': give a number from 0 to 65535"
-        )),
+    if let Some(port) = port {
+        match port.parse() {
+            Ok(port) => args.port = Some(port),
+            Err(_) => bad(format!(
+                "invalid port '{port}': give a number from 0 to 65535"
+            )),
+        }
+    }
+    if let (true, Some(IpAddr::V4(v4))) = (args.ipv6, args.address) {
+        bad(format!(
+            "-6 asks for IPv6, but {v4} is an IPv4 address: drop -6, or give an \
+             IPv6 address such as ::1"
+        ))
     }
     args
 }
@@ -146,14 +168,6 @@ impl Args {
             true => IpAddr::V6(Ipv6Addr::LOCALHOST),
             false => IpAddr::V4(Ipv4Addr::LOCALHOST),
         };
-        if let (true, Some(IpAddr::V4(v4))) = (self.ipv6, self.address) {
-            return Err(io::Error::new(
-                ErrorKind::InvalidInput,
-                format!(
-                    "-6 asks for IPv6, but {v4} is an IPv4 address: drop -6, or give an IPv6 address such as ::1"
-                ),
-            ));
-        }
         let default_port = if self.udp { 54321 } else { 12345 };
         let address = SocketAddr::new(
             self.address.unwrap_or(loopback),
@@ -165,17 +179,11 @@ impl Args {
     /// The address raw receive keeps packets for: 127.0.0.1, or ::1 with
     /// -6, unless -s names another; an IPv6 one asks for IPv6 (raw6.rs), as
     /// it does for TCP and UDP.
-    pub fn raw_address(&self) -> io::Result<IpAddr> {
-        let refused =
-            |why: String| Err(io::Error::new(ErrorKind::InvalidInput, why));
+    pub fn raw_address(&self) -> IpAddr {
         match (self.ipv6, self.address) {
-            (false, None) => Ok(IpAddr::V4(Ipv4Addr::LOCALHOST)),
-            (true, None) => Ok(IpAddr::V6(Ipv6Addr::LOCALHOST)),
-            (true, Some(IpAddr::V4(address))) => refused(format!(
-                "-6 asks for IPv6, but {address} is an IPv4 address: drop -6, or \
-                 give an IPv6 address such as ::1"
-            )),
-            (_, Some(address)) => Ok(address),
+            (_, Some(address)) => address, // -6 with IPv4 is refused at parse
+            (false, None) => IpAddr::V4(Ipv4Addr::LOCALHOST),
+            (true, None) => IpAddr::V6(Ipv6Addr::LOCALHOST),
         }
     }
 
@@ -193,6 +201,11 @@ impl Args {
     /// -w: how long a client may stay silent; 0 means no limit.
     pub fn idle(&self) -> Option<Duration> {
         (self.idle > 0).then(|| Duration::from_secs(self.idle))
+    }
+
+    /// --max-spill, in bytes.
+    pub fn max_spill(&self) -> u64 {
+        self.max_spill << 20
     }
 
     /// --deadline: how long a client may stay at all; 0 means no limit.

@@ -4,6 +4,8 @@
 //! a panic).
 
 use std::io::{self, ErrorKind};
+use std::os::unix::fs::FileTypeExt;
+use std::path::Path;
 use std::process::ExitCode;
 
 use address::describe;
@@ -69,16 +71,16 @@ fn hint(error: &io::Error, args: &Args) -> Option<String> {
             format!(
                 "ports below {first} (net.ipv4.ip_unprivileged_port_start) need \
                  privilege: use a port of {first} or more, or sudo, or \
-                 `sudo setcap cap_net_bind_service+ep ./target/debug/listener`"
+                 `sudo setcap cap_net_bind_service+ep ./target/debug/listener`, \
+                 or run it inside `lab/sandbox` (no sudo)"
             )
         }
-        ErrorKind::AddrInUse if args.unix.is_some() => {
-            "that path exists already: if no listener uses it, remove it (rm PATH)"
-                .into()
-        }
-        ErrorKind::AddrInUse => "another program is bound to that port (see \
-             `ss -ltnup`): stop it, or choose another port with -p"
-            .into(),
+        ErrorKind::AddrInUse => match &args.unix {
+            Some(path) => path_taken(path),
+            None => "another program is bound to that port (see `ss -ltnup`): \
+                     stop it, or choose another port with -p"
+                .into(),
+        },
         ErrorKind::AddrNotAvailable if args.raw.is_some() => "that is not an \
              address of this machine (see `ip addr`): use 127.0.0.1 or one of its own"
             .into(),
@@ -89,6 +91,39 @@ fn hint(error: &io::Error, args: &Args) -> Option<String> {
         _ => return None,
     };
     Some(hint)
+}
+
+/// What is at `path`, that bind(2) would not replace: a socket file some
+/// listener still has bound (the kernel lists those in /proc/net/unix), a
+/// stale one, or no socket at all. Only a stale one may be removed.
+fn path_taken(path: &Path) -> String {
+    let shown = path.display();
+    let kind = match std::fs::symlink_metadata(path) {
+        Ok(file) if file.file_type().is_socket() => {
+            let bound = std::fs::read_to_string("/proc/net/unix")
+                .unwrap_or_default()
+                .lines()
+                .any(|line| line.ends_with(&format!(" {shown}")));
+            return match bound {
+                true => format!(
+                    "another listener is bound to {shown}: stop it, or choose \
+                     another path"
+                ),
+                false => format!(
+                    "{shown} is a socket file no listener uses any more: remove it \
+                     (rm {shown}), then start again"
+                ),
+            };
+        }
+        Ok(file) if file.is_dir() => "a folder",
+        Ok(file) if file.is_file() => "a regular file",
+        Ok(_) => "a device, a pipe or a link",
+        Err(_) => "something",
+    };
+    format!(
+        "{shown} is {kind}, not a socket, and was left as it is: choose another \
+         path, such as /tmp/course.sock"
+    )
 }
 
 /// The first port an ordinary user may bind, as the kernel says today.

@@ -1,10 +1,13 @@
 //! -k: keep serving. Where the lesson accepts one client and is done, this
 //! accepts client after client, each on a thread of its own, so a slow
-//! client holds up only itself. At most `--max-clients` are served at once;
-//! the next ones wait in the kernel's listen backlog until a slot is free.
+//! client holds up only itself. At most `--max-clients` are served at
+//! once; the next one waits for a slot, and while every slot is taken, the
+//! client silent the longest (for at least `SILENCE`) is closed to make
+//! room: clients that trickle a byte now and then cannot keep the others
+//! out (watch.rs).
 
 use std::io;
-use std::sync::{Condvar, Mutex};
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::thread;
 use std::time::Duration;
 
@@ -14,58 +17,65 @@ use stdio::say;
 
 use crate::conversation::converse;
 use crate::flags::{Args, Reply};
-use crate::tally;
+use crate::{tally, watch};
+
+/// How long a client must have been silent to lose its slot to a waiting
+/// one.
+const SILENCE: Duration = Duration::from_secs(2);
 
 // ANCHOR: serve
 pub fn serve(listener: &Socket, reply: &Reply, args: &Args) -> io::Result<()> {
     let slots = Slots::new(args.max_clients as usize);
     thread::scope(|scope| {
         loop {
-            slots.take();
             // accept(2), as in the lesson, but in a loop.
             let (client, peer) = match listener.accept() {
                 Ok(accepted) => accepted,
                 Err(error) => {
                     say(&format!("listener: accept failed: {error}"));
-                    slots.give();
                     thread::sleep(Duration::from_millis(100));
                     continue;
                 }
             };
             if tally::stopping() {
-                slots.give();
                 continue; // dropping the client closes it
             }
+            // A slot for it: while none is free, make room.
+            let slot = loop {
+                if let Some(slot) = slots.take(Duration::from_millis(250)) {
+                    break slot;
+                }
+                watch::make_room(SILENCE);
+            };
             let busy = tally::Busy::start();
-            let slots = &slots;
             let peer = describe(&peer);
             let serve = {
                 let peer = peer.clone();
                 move || {
-                    let _busy = busy;
+                    let (_busy, _slot) = (busy, slot); // given back when done
                     if let Err(error) = converse(&client, &peer, reply, args) {
-                        say(&format!("{peer}: {error}"));
+                        say(&error.to_string()); // the line names the peer
                     }
-                    slots.give();
                 }
             };
             // A thread that cannot start (too many threads) fails this
             // client only: dropping `serve` closes its connection.
             if let Err(error) = thread::Builder::new().spawn_scoped(scope, serve) {
                 say(&format!("{peer}: no thread to serve it: {error}; closed"));
-                slots.give();
             }
         }
     })
 }
 // ANCHOR_END: serve
 
-/// A counting semaphore: `take` waits until fewer than N clients are being
-/// served.
+/// A counting semaphore: at most N clients served at once.
 struct Slots {
     free: Mutex<usize>,
     freed: Condvar,
 }
+
+/// A slot taken; given back when dropped, however its thread ends.
+struct Slot<'a>(&'a Slots);
 
 impl Slots {
     fn new(count: usize) -> Self {
@@ -75,21 +85,30 @@ impl Slots {
         }
     }
 
-    fn take(&self) {
-        let free = self.free.lock().expect(NO_PANIC);
-        let mut free = self
+    /// A free slot, waiting at most `wait` for one.
+    fn take(&self, wait: Duration) -> Option<Slot<'_>> {
+        let (mut free, _) = self
             .freed
-            .wait_while(free, |free| *free == 0)
-            .expect(NO_PANIC);
+            .wait_timeout_while(self.count(), wait, |free| *free == 0)
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if *free == 0 {
+            return None;
+        }
         *free -= 1;
+        Some(Slot(self))
     }
 
-    fn give(&self) {
-        *self.free.lock().expect(NO_PANIC) += 1;
-        self.freed.notify_one();
+    fn count(&self) -> MutexGuard<'_, usize> {
+        // A count is sound whatever panicked while holding it.
+        self.free
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
-/// No code panics while holding the slot count's lock, so it is never
-/// poisoned.
-const NO_PANIC: &str = "the slot count is never poisoned";
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        *self.0.count() += 1;
+        self.0.freed.notify_one();
+    }
+}

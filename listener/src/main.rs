@@ -24,6 +24,7 @@ mod raw; // --raw: a raw socket for one protocol (IPv6 by raw6.rs)
 mod raw6; // --raw -6: IPv6 packets, taken one layer down (packet(7))
 mod shutdown; // Ctrl-C and SIGTERM: finish clients, tidy up, count
 mod tally; // what was served, for the last line and the exit status
+mod watch; // the clients being served: who is silent, and ending them
 
 use std::io;
 use std::os::fd::AsRawFd;

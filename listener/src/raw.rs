@@ -16,7 +16,7 @@ use crate::{decode, hints, raw6, shutdown, tally};
 
 // ANCHOR: listen
 pub fn listen(args: &Args, protocol: u8) -> io::Result<()> {
-    let address = match args.raw_address()? {
+    let address = match args.raw_address() {
         IpAddr::V4(address) => SocketAddr::from((address, 0)),
         IpAddr::V6(address) => return listen6(args, protocol, address), // -6
     };
@@ -61,15 +61,24 @@ fn listen6(args: &Args, protocol: u8, address: Ipv6Addr) -> io::Result<()> {
     Ok(())
 }
 
-/// Counts a packet and prints its report.
+/// Counts a packet and prints its report. A report that cannot be printed
+/// (stdout closed or full) is that packet's loss: one line says so, the
+/// listener goes on, and its exit status will be 74.
 fn print(
     bytes: &[u8],
     parsed: Result<Packet, Malformed>,
     decoding: Option<Decoding>,
 ) -> io::Result<()> {
     tally::served(bytes.len() as u64);
+    let source = parsed.as_ref().ok().map(|packet| packet.ip.source());
     let report = decode::report(bytes, parsed, decoding);
     let mut stdout = io::stdout().lock();
-    writeln!(stdout, "{report}")?;
-    stdout.flush()
+    if let Err(error) = writeln!(stdout, "{report}").and_then(|()| stdout.flush()) {
+        tally::output_failed();
+        let from = source.map_or("(malformed)".into(), |ip| format!("from {ip}"));
+        let len = bytes.len();
+        let lost = format!("the report of a packet of {len} bytes {from} is lost");
+        say(&format!("listener: {}", stdio::not_printed(error, lost)));
+    }
+    Ok(())
 }

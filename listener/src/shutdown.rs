@@ -1,7 +1,8 @@
 //! Stopping cleanly. Ctrl-C (SIGINT), SIGTERM and SIGHUP end the listener
-//! the same way every time: clients being served are finished (for up to 2 s, and no
-//! new one is taken), the Unix socket file, if any, is removed, and a last
-//! line says how much was served.
+//! the same way every time: no new client is taken, clients being served
+//! get two seconds to finish, then are closed, what they sent printed and
+//! each named on a line; the Unix socket file, if any, is removed, and a
+//! last line says how much was served.
 
 use std::io;
 use std::os::unix::fs::MetadataExt;
@@ -15,7 +16,7 @@ use socket2::Socket;
 use stdio::say;
 
 use crate::flags::Args;
-use crate::tally;
+use crate::{tally, watch};
 
 /// The Unix socket file bind(2) made: its path, device and inode.
 static SOCKET_FILE: OnceLock<(PathBuf, u64, u64)> = OnceLock::new();
@@ -58,8 +59,16 @@ pub fn on_signal(
     std::thread::Builder::new().spawn(move || {
         if let Some(signal) = signals.forever().next() {
             tally::stop();
-            let deadline = Instant::now() + Duration::from_secs(2);
-            while tally::active() > 0 && Instant::now() < deadline {
+            // Clients being served get two seconds to finish; then each
+            // conversation still going is ended (watch.rs), and what its
+            // client sent is printed, within a second more.
+            let grace = Instant::now() + Duration::from_secs(2);
+            while tally::active() > 0 && Instant::now() < grace {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            watch::cut_all();
+            let more = Instant::now() + Duration::from_secs(1);
+            while tally::active() > 0 && Instant::now() < more {
                 std::thread::sleep(Duration::from_millis(10));
             }
             remove_socket_file();

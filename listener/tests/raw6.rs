@@ -224,6 +224,34 @@ fn the_kernels_port_unreachable_is_shown_with_the_packet_it_quotes() {
     );
 }
 
+#[test]
+fn an_icmpv6_error_quoting_no_ipv6_packet_says_so_in_icmpv6s_words() {
+    in_netns(
+        "an_icmpv6_error_quoting_no_ipv6_packet_says_so_in_icmpv6s_words",
+        || {
+            let server = listening(&["--raw", "58", "-6", "-c", "1"]);
+            // Destination unreachable, code 4, quoting 48 bytes of 0xff.
+            let quote = "ff".repeat(48);
+            probe(&[
+                "-6",
+                "--proto",
+                "58",
+                "--data-hex",
+                &format!("0104000000000000{quote}"),
+            ]);
+            let report = printed(server);
+            shows(
+                &report,
+                &[
+                    "quoting a malformed datagram: the quoted packet's version is 15, \
+                   not 6 (an ICMPv6 error quotes an IPv6 packet, RFC 4443 § 3)",
+                ],
+            );
+            assert!(!report.contains("not 4"), "{report}");
+        },
+    );
+}
+
 /// Runs `listener ARGS` expecting failure: its status and stderr.
 fn fails(args: &[&str]) -> (Option<i32>, String) {
     let (status, stdout, stderr) =
@@ -238,7 +266,8 @@ fn fails(args: &[&str]) -> (Option<i32>, String) {
 fn a_family_mismatch_is_refused_on_one_line() {
     let args = ["--raw", "17", "-6", "-s", "127.0.0.1"];
     let (code, stderr) = fails(&args);
-    assert_eq!(code, Some(1), "{stderr}");
+    // Bad arguments, refused at parse time as every other: status 2.
+    assert_eq!(code, Some(2), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("-6 asks for IPv6"), "{stderr}");
     // clap's own refusals: flags raw receive does not take.

@@ -21,7 +21,7 @@ use raw_sender::packet::{IpHeader, Packet, Transport};
 use raw_sender::tcp::{self, TcpHeader};
 use raw_sender::udp::UdpHeader;
 
-use crate::hints::{self, Failure};
+use crate::hints::Failure;
 
 /// Build an IPv4 or IPv6 packet by hand (optionally with a TCP, UDP or ICMP
 /// echo header) and send it on a raw socket, show it, or save it as pcap.
@@ -245,37 +245,7 @@ enum Encoding {
 /// The flags; clap's refusal on one line, then exit status 2 (help and
 /// version print as clap prints them).
 pub fn parse() -> Args {
-    match Args::try_parse() {
-        Ok(args) => args,
-        Err(error) if !error.use_stderr() => stdio::help_or_version(error),
-        Err(error) => {
-            stdio::say(&format!("raw_sender: {}", one_line(&error)));
-            std::process::exit(hints::EXIT_USAGE.into())
-        }
-    }
-}
-
-/// clap's message, its first paragraph and its tips ("a similar argument
-/// exists: '--tcp'") on one line.
-fn one_line(error: &clap::Error) -> String {
-    let text = error.to_string();
-    let paragraphs: Vec<String> = text
-        .split("\n\n")
-        .map(|paragraph| {
-            let lines: Vec<&str> = paragraph.lines().map(str::trim).collect();
-            lines.join(" ")
-        })
-        .collect();
-    let message = paragraphs[0].trim_start_matches("error: ");
-    let tips: Vec<&str> = paragraphs[1..]
-        .iter()
-        .filter(|paragraph| paragraph.starts_with("tip: "))
-        .map(String::as_str)
-        .collect();
-    match tips.is_empty() {
-        true => format!("{message} (see --help)"),
-        false => format!("{message} ({}; see --help)", tips.join("; ")),
-    }
+    stdio::parse()
 }
 
 impl Args {

@@ -8,8 +8,6 @@ use std::process::ExitCode;
 
 use stdio::say;
 
-/// Bad arguments, as clap exits.
-pub const EXIT_USAGE: u8 = 2;
 /// sysexits(3)'s EX_NOPERM: no privilege for a raw socket.
 const EXIT_NO_PERMISSION: u8 = 77;
 
@@ -47,7 +45,7 @@ pub fn report(failure: Failure) -> ExitCode {
     match failure {
         Failure::Usage(message) => {
             say(&format!("raw_sender: {message}"));
-            ExitCode::from(EXIT_USAGE)
+            ExitCode::from(stdio::EXIT_USAGE)
         }
         Failure::NoPermission(error) => {
             say(&format!("raw_sender: cannot open a raw socket: {error}"));

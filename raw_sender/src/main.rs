@@ -118,6 +118,10 @@ fn run(args: &Args) -> Result<(), Failure> {
     }
     let sending = &args.sending;
 
+    // A packet longer than the route's MTU: refused, with the size that fits.
+    let headers = bytes.len() - packet.payload.len();
+    route::check_fits(bytes.len(), headers, destination)?;
+
     // ANCHOR: send
     // AF_INET for an IPv4 destination, AF_INET6 for an IPv6 one.
     let family = Domain::for_address(SocketAddr::new(destination, 0));

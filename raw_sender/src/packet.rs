@@ -357,6 +357,19 @@ impl Packet {
             true => IcmpError::parse_v6(&message),
         };
         Some(parsed.and_then(|(error, quote)| {
+            // ICMP quotes the IPv4 datagram it is about (RFC 792), ICMPv6
+            // the IPv6 packet (RFC 4443 § 3): the version says which.
+            let (wanted, rfc) = match v6 {
+                false => (4, "an ICMP error quotes an IPv4 datagram, RFC 792"),
+                true => (6, "an ICMPv6 error quotes an IPv6 packet, RFC 4443 § 3"),
+            };
+            let version = quote.first().map(|byte| byte >> 4);
+            if version.is_some_and(|version| version != wanted) {
+                let version = version.unwrap_or(0);
+                return Err(Malformed::new(format!(
+                    "the quoted packet's version is {version}, not {wanted} ({rfc})"
+                )));
+            }
             let (ip, original_data) = IpHeader::parse_as_arrived(quote)?;
             let end = original_data.len().min(icmp::ORIGINAL_DATA_LEN);
             Ok(Quoted {

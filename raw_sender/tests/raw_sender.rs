@@ -922,3 +922,53 @@ fn in_lab_sandbox_an_ordinary_user_sends_receives_and_captures() {
         assert!(stdout.contains(line), "no {line:?} in\n{stdout}{stderr}");
     }
 }
+
+#[test]
+fn a_packet_over_the_routes_mtu_is_refused_before_sending_naming_it() {
+    in_netns(
+        "a_packet_over_the_routes_mtu_is_refused_before_sending_naming_it",
+        || {
+            // A cable (a veth pair) of the usual MTU, 1500, to 192.0.2.2.
+            for args in [
+                "link add veth0 type veth peer name veth1",
+                "addr add 192.0.2.1/24 dev veth0",
+                "link set veth0 up",
+                "link set veth1 up",
+            ] {
+                testkit::run(Command::new("ip").args(args.split(' ')));
+            }
+            let dir = testkit::temp_dir("raw_sender_mtu");
+            let file = |name: &str, len: usize| {
+                let path = dir.join(name);
+                std::fs::write(&path, vec![b'x'; len]).unwrap();
+                path.to_str().unwrap().to_string()
+            };
+            let (fits, over) = (file("fits", 1480), file("over", 1481));
+            let (code, _, stderr) =
+                raw_sender(&["--dst", "192.0.2.2", "--file", &over]);
+            assert_eq!(code, 2, "{stderr}");
+            assert!(
+                stderr.contains(
+                    "the packet is 1501 bytes, but the route to 192.0.2.2 goes out of \
+                     veth0, whose MTU is 1500, and a raw socket sends no fragments: \
+                     send at most 1480 bytes of data"
+                ),
+                "{stderr}"
+            );
+            let (code, _, stderr) =
+                raw_sender(&["--dst", "192.0.2.2", "--file", &fits]);
+            assert_eq!(code, 0, "{stderr}");
+            // IPv6 on lo: 65536 bytes of MTU, 40 of them the header.
+            let (fits, over) = (file("fits6", 65_496), file("over6", 65_497));
+            let (code, _, stderr) = raw_sender(&["-6", "--file", &over]);
+            assert_eq!(code, 2, "{stderr}");
+            assert!(
+                stderr.contains("whose MTU is 65536")
+                    && stderr.contains("at most 65496"),
+                "{stderr}"
+            );
+            let (code, _, stderr) = raw_sender(&["-6", "--file", &fits]);
+            assert_eq!(code, 0, "{stderr}");
+        },
+    );
+}

@@ -75,12 +75,18 @@ pub fn field_table(packet: &Packet) -> String {
         rows(&mut table, &title, ip_len, fields);
     }
     let data_start = packet.total_len() - packet.payload.len();
-    let _ = writeln!(
-        table,
-        "Data, bytes {data_start}-{}: {} bytes",
-        packet.total_len().max(data_start + 1) - 1,
-        packet.payload.len()
-    );
+    let _ = match packet.payload.len() {
+        0 => writeln!(
+            table,
+            "Data: none (the packet ends at byte {})",
+            data_start - 1
+        ),
+        len => writeln!(
+            table,
+            "Data, bytes {data_start}-{}: {len} bytes",
+            data_start + len - 1
+        ),
+    };
     if let Some(Ok(quoted)) = packet.icmp_error() {
         quoted_rows(&mut table, &quoted, data_start);
     }

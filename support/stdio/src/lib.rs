@@ -23,30 +23,70 @@ pub fn say(line: &str) {
     let _ = writeln!(io::stderr(), "{line}");
 }
 
-/// The command line, parsed by clap: a bad one exits with status 2 and
-/// clap's message; --help and --version print and exit 0, or 74 when they
-/// cannot be printed (clap alone would exit 0 even into /dev/full).
+/// The exit status for bad arguments, as clap's own.
+pub const EXIT_USAGE: u8 = 2;
+
+/// The command line, parsed by clap: a bad one is refused (`refuse`);
+/// --help and --version print and exit 0, or 74 when they cannot be
+/// printed (clap alone would exit 0 even into /dev/full).
 pub fn parse<Args: clap::Parser>() -> Args {
-    match Args::try_parse() {
-        Ok(args) => args,
-        Err(error) if !error.use_stderr() => help_or_version(error),
-        Err(error) => error.exit(),
+    Args::try_parse().unwrap_or_else(|error| refuse(error))
+}
+
+/// Exits on what clap said: a refusal as one line on stderr, `program:
+/// message (tips; see --help)`, and status 2; help and version printed.
+pub fn refuse(error: clap::Error) -> ! {
+    if !error.use_stderr() {
+        help_or_version(error)
     }
+    say(&format!("{}: {}", program(), one_line(&error)));
+    std::process::exit(EXIT_USAGE.into())
 }
 
 /// Prints the help or version text clap gives as `error`, then exits: 0,
 /// or 74 with a line on stderr when standard output cannot take it.
-pub fn help_or_version(error: clap::Error) -> ! {
+fn help_or_version(error: clap::Error) -> ! {
     let printed = error.print().and_then(|()| io::stdout().flush());
     match printed {
         Ok(()) => std::process::exit(0),
         Err(failure) => {
-            let program = std::env::args().next().unwrap_or_default();
-            let program = program.rsplit('/').next().unwrap_or_default();
             let lost = not_printed(failure, "the help text is lost");
-            say(&format!("{program}: {lost}"));
+            say(&format!("{}: {lost}", program()));
             std::process::exit(EXIT_NOT_PRINTED.into())
         }
+    }
+}
+
+/// This program's name, as it was started.
+fn program() -> String {
+    let started_as = std::env::args().next().unwrap_or_default();
+    started_as
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// clap's message, its first paragraph and its tips ("a similar argument
+/// exists: '--tcp'") on one line.
+fn one_line(error: &clap::Error) -> String {
+    let text = error.to_string();
+    let paragraphs: Vec<String> = text
+        .split("\n\n")
+        .map(|paragraph| {
+            let lines: Vec<&str> = paragraph.lines().map(str::trim).collect();
+            lines.join(" ")
+        })
+        .collect();
+    let message = paragraphs[0].trim_start_matches("error: ");
+    let tips: Vec<&str> = paragraphs[1..]
+        .iter()
+        .filter(|paragraph| paragraph.starts_with("tip: "))
+        .map(String::as_str)
+        .collect();
+    match tips.is_empty() {
+        true => format!("{message} (see --help)"),
+        false => format!("{message} ({}; see --help)", tips.join("; ")),
     }
 }
 

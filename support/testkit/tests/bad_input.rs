@@ -27,6 +27,43 @@ const CASES: &[(&str, &[&str], i32, &str)] = &[
         "invalid value 'abc'",
     ),
     ("stream_client", &["-w", "0"], 2, "0 is not in 1.."),
+    // A duration is checked against its use, added to now: at most a day.
+    (
+        "stream_client",
+        &["-w", "18446744073709551615"],
+        2,
+        "is not in 1..=86400",
+    ),
+    (
+        "dgram_client",
+        &["-w", "18446744073709551615"],
+        2,
+        "is not in 1..=86400",
+    ),
+    (
+        "listener",
+        &["--deadline", "18446744073709551615", "--reply", "x"],
+        2,
+        "is not in 0..=86400",
+    ),
+    (
+        "listener",
+        &["-w", "86401", "--reply", "x"],
+        2,
+        "is not in 0..=86400",
+    ),
+    (
+        "raw_sender",
+        &["-i", "18446744073709551615"],
+        2,
+        "is not in 0..=3600000",
+    ),
+    (
+        "listener",
+        &["-k", "--max-spill", "0"],
+        2,
+        "0 is not in 1..=65536",
+    ),
     ("stream_client", &["-w", "soon"], 2, "invalid value 'soon'"),
     (
         "stream_client",
@@ -481,7 +518,8 @@ fn every_bad_value_of_every_flag_is_refused_with_a_reason() {
             "{what}: {stderr:?} lacks {reason:?}"
         );
         assert!(!stderr.contains("panicked"), "{what} panicked: {stderr}");
-        if *binary == "raw_sender" {
+        if *code == 2 {
+            // Bad arguments: one line, from every binary alike.
             assert_eq!(
                 stderr.lines().count(),
                 1,
@@ -514,6 +552,27 @@ const SWITCHES: &[&str] = &[
     "-v",
     "-n",
 ];
+
+#[test]
+fn help_and_version_that_cannot_be_printed_exit_74() {
+    for binary in ["stream_client", "dgram_client", "listener", "raw_sender"] {
+        for flag in ["--help", "--version"] {
+            let output = command(binary)
+                .arg(flag)
+                .stdout(std::fs::File::create("/dev/full").unwrap())
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&output.stderr);
+            assert_eq!(output.status.code(), Some(74), "{binary} {flag}: {stderr}");
+            assert!(
+                stderr.starts_with(&format!(
+                    "{binary}: cannot write to standard output"
+                )),
+                "{binary} {flag}: {stderr}"
+            );
+        }
+    }
+}
 
 #[test]
 fn the_matrix_names_every_flag_of_every_binary() {
@@ -571,6 +630,15 @@ fn malformed_packets_are_reported_with_their_reason_and_the_listener_goes_on() {
             let truncated_tcp = "0102030405";
             let offset_4 = "9c40303900000001000000004002faf000000000";
             let offset_past_end = "9c4030390000000100000000f002faf000000000";
+            let tcp_option_past_end =
+                "9c40303900000001000000006002faf00000000002080000";
+            // Time exceeded, then an IPv6 header (ff::1 > ::1) and 8 bytes.
+            let icmp_quoting_ipv6 = format!(
+                "0b00000000000000{}{}{}0000000000000000",
+                "6000000000081140",
+                "00ff0000000000000000000000000001",
+                "00000000000000000000000000000001"
+            );
             let still_here = |protocol: &str| -> Vec<&'static str> {
                 let transport = match protocol {
                     "6" => "--tcp",
@@ -600,6 +668,21 @@ fn malformed_packets_are_reported_with_their_reason_and_the_listener_goes_on() {
                     "17",
                     &["--proto", "17", "--data-hex", "0001"],
                     "2 bytes are too few for a UDP header",
+                ),
+                // A TCP option that runs past the header is malformed, as an
+                // IPv4 one is: Data Offset 6, option 2 (MSS) of length 8.
+                (
+                    "6",
+                    &["--proto", "6", "--data-hex", tcp_option_past_end],
+                    "TCP Data Offset 6 but options malformed: option 2 at option byte \
+                     0 has length 8, which does not fit",
+                ),
+                // An ICMP error quotes an IPv4 datagram (RFC 792), never IPv6.
+                (
+                    "1",
+                    &["--proto", "1", "--data-hex", &icmp_quoting_ipv6],
+                    "quoting a malformed datagram: the quoted packet's version is 6, \
+                     not 4 (an ICMP error quotes an IPv4 datagram, RFC 792)",
                 ),
                 // (ICMP shorter than 8 bytes never reaches a raw socket: Linux's
                 // ICMP filter for raw sockets drops it first.)

@@ -179,9 +179,14 @@ fn the_lab_filters_detects_and_leaves_nothing_behind() {
     let root_before = root_namespace_state();
     let _down = Down;
 
-    // Up twice: the second finds everything there and changes nothing.
-    assert!(timed(&["up"]).contains("lab is up"));
-    assert!(timed(&["up"]).contains("lab is up"));
+    // Up twice at once: the second waits for the first (a lock), then
+    // finds everything there and only reloads the rules.
+    let twice: Vec<_> = (0..2).map(|_| thread::spawn(|| lab(&["up"]))).collect();
+    for up in twice {
+        let output = up.join().unwrap();
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "two ups at once: {said}");
+    }
     let mut namespaces = lab_namespaces();
     namespaces.sort();
     assert_eq!(namespaces, NAMESPACES, "the lab's namespaces");
@@ -192,6 +197,24 @@ fn the_lab_filters_detects_and_leaves_nothing_behind() {
     // Everything lives inside the namespaces: the root one has no new veth
     // and no lab table.
     assert_eq!(root_namespace_state(), root_before, "the root namespace");
+
+    // An `up` cut short (here: the keyword filter's rule never loaded) is
+    // what status must not hide: it names the missing rule, and fails.
+    let iptables = find_tool("iptables").unwrap();
+    let flushed = Command::new(find_tool("ip").unwrap())
+        .args(["netns", "exec", "sc-router", &iptables, "-F", "FORWARD"])
+        .status()
+        .unwrap();
+    assert!(flushed.success());
+    let cut_short = lab(&["status"]);
+    let said = String::from_utf8_lossy(&cut_short.stdout);
+    assert_eq!(cut_short.status.code(), Some(1), "{said}");
+    assert!(
+        said.contains("secret_dropped       (missing: its rule is not loaded)"),
+        "{said}"
+    );
+    assert!(timed(&["up"]).contains("lab is up"));
+    lab_ok(&["status"]);
 
     // Across the router and back: a UDP datagram from the attacker to a
     // listener on the target, and the target's reply.
