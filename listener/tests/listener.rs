@@ -248,7 +248,10 @@ fn a_unix_path_in_use_is_explained() {
     assert_eq!(code, 1);
     assert!(stderr.contains("Address already in use"), "{stderr}");
     // A regular file is no socket: it is left alone, and no rm is advised.
-    assert!(stderr.contains("is a regular file, not a socket"), "{stderr}");
+    assert!(
+        stderr.contains("is a regular file, not a socket"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("rm "), "{stderr}");
 }
 
