@@ -330,18 +330,111 @@ fn compare(
     ))
 }
 
-fn run(session: &Session) -> Vec<String> {
-    let namespace = Namespace::new();
+/// Where a session's commands run.
+trait Place {
+    /// `line` as bash runs it there, stderr into stdout.
+    fn command(&self, line: &str, mode: Mode) -> Command;
+    /// The sockets bound there, as the kernel lists them.
+    fn sockets(&self) -> usize;
+}
+
+impl Place for Namespace {
+    fn command(&self, line: &str, mode: Mode) -> Command {
+        Namespace::command(self, line, mode)
+    }
+    fn sockets(&self) -> usize {
+        Namespace::sockets(self)
+    }
+}
+
+/// A student's own sandbox (lab/sandbox), started afresh for a session:
+/// every command, background or not, is a terminal of the student's that
+/// joins it, and `sudo` there is the sandbox's own. Blocks marked for an
+/// ordinary user run as the student outside it. Stopped when dropped.
+struct Sandbox<'a> {
+    student: &'a str,
+    folder: &'a Path,
+}
+
+impl<'a> Sandbox<'a> {
+    fn start(student: &'a str, folder: &'a Path) -> Sandbox<'a> {
+        let sandbox = Sandbox { student, folder };
+        let stopped = sandbox.shell("lab/sandbox --stop").status().unwrap();
+        assert!(stopped.success());
+        let started = sandbox.shell("lab/sandbox true").status().unwrap();
+        assert!(started.success(), "{student}'s sandbox did not start");
+        sandbox
+    }
+
+    fn shell(&self, script: &str) -> Command {
+        let mut command =
+            testkit::Students::command(self.student, self.folder, script);
+        command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .process_group(0);
+        command
+    }
+
+    /// The holder of the sandbox's namespaces: lab/sandbox records it.
+    fn holder(&self) -> String {
+        let uid = Command::new("id")
+            .args(["-u", self.student])
+            .output()
+            .unwrap();
+        let uid = String::from_utf8_lossy(&uid.stdout).trim().to_string();
+        fs::read_to_string(format!("/tmp/socket-course-sandbox-{uid}/pid"))
+            .unwrap_or_default()
+            .trim()
+            .to_string()
+    }
+}
+
+impl Place for Sandbox<'_> {
+    fn command(&self, line: &str, mode: Mode) -> Command {
+        let script = format!("{{ {line}\n}} 2>&1");
+        match mode {
+            Mode::Root => self.shell(&format!(
+                "exec lab/sandbox bash -c {}",
+                shell_quoted(&script)
+            )),
+            Mode::Nobody => self.shell(&script),
+        }
+    }
+
+    fn sockets(&self) -> usize {
+        let holder = self.holder();
+        ["tcp", "udp", "tcp6", "udp6", "raw"]
+            .iter()
+            .map(|table| {
+                let path = format!("/proc/{holder}/net/{table}");
+                fs::read_to_string(path).unwrap_or_default().lines().count()
+            })
+            .sum()
+    }
+}
+
+impl Drop for Sandbox<'_> {
+    fn drop(&mut self) {
+        let _ = self.shell("lab/sandbox --stop").status();
+    }
+}
+
+/// `text` in single quotes, for bash.
+fn shell_quoted(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+fn run(session: &Session, place: &dyn Place) -> Vec<String> {
     let mut failures = Vec::new();
     let mut background = Vec::new();
     for block in session.blocks.iter().filter(|block| block.background) {
         let (command, _) = &block.commands[0];
-        let before = namespace.sockets();
-        let running = Running::start(namespace.command(command, block.mode));
+        let before = place.sockets();
+        let running = Running::start(place.command(command, block.mode));
         let deadline = Instant::now() + Duration::from_secs(10);
-        while !running.text().contains("listening on")
-            && namespace.sockets() == before
-        {
+        while !running.text().contains("listening on") && place.sockets() == before {
             assert!(
                 Instant::now() < deadline,
                 "{}: `{command}` never got ready",
@@ -354,7 +447,7 @@ fn run(session: &Session) -> Vec<String> {
     }
     for block in session.blocks.iter().filter(|block| !block.background) {
         for (command, expected) in &block.commands {
-            let running = Running::start(namespace.command(command, block.mode));
+            let running = Running::start(place.command(command, block.mode));
             let actual = running.finish(Duration::from_secs(30));
             failures.extend(compare(session, block, command, expected, &actual));
         }
@@ -406,16 +499,97 @@ fn every_command_in_the_book_prints_what_the_book_says() {
                 .iter()
                 .map(|block| block.commands.len())
                 .sum::<usize>();
-            failures.extend(run(&session));
+            failures.extend(run(&session, &Namespace::new()));
         }
     }
     assert!(count >= 40, "only {count} commands found in the book");
+
+    // The chapters that need privilege, again, as a student without sudo
+    // runs them: in lab/sandbox, each block a terminal of its own that
+    // joins the student's one sandbox, started afresh for each session.
+    let have = |tool| {
+        testkit::have_tool(
+            "every_command_in_the_book_prints_what_the_book_says",
+            tool,
+        )
+    };
+    if !["runuser", "newuidmap", "nft", "iptables"]
+        .into_iter()
+        .all(have)
+    {
+        return;
+    }
+    let student = testkit::Students::new("b", 1);
+    let course = testkit::WorldReadable::new();
+    let mut in_sandbox = 0;
+    for chapter in chapters() {
+        let name = chapter.file_name().unwrap().to_string_lossy().to_string();
+        if !SANDBOX_CHAPTERS.contains(&name.as_str()) {
+            continue;
+        }
+        let text = fs::read_to_string(&chapter).unwrap();
+        remove_tmp_files(&text); // root's, from the run above
+        // A fresh sandbox for each section, as for each namespace above;
+        // but the lab's sections build on each other, in one sandbox, as
+        // they do on the one lab of the machine.
+        let mut sandbox = None;
+        for session in sessions(&chapter) {
+            if name != "lab.md" || sandbox.is_none() {
+                drop(sandbox.take());
+                sandbox = Some(Sandbox::start(&student.0[0], course.folder()));
+            }
+            let sandbox = sandbox.as_ref().unwrap();
+            in_sandbox += session
+                .blocks
+                .iter()
+                .map(|b| b.commands.len())
+                .sum::<usize>();
+            failures.extend(
+                run(&session, sandbox)
+                    .into_iter()
+                    .map(|failure| format!("in lab/sandbox: {failure}")),
+            );
+        }
+        drop(sandbox);
+        remove_tmp_files(&text);
+    }
+    assert!(
+        in_sandbox >= 40,
+        "only {in_sandbox} commands run in the sandbox"
+    );
     assert!(
         failures.is_empty(),
-        "{} of {count} commands differ:\n\n{}",
+        "{} of {} commands differ:\n\n{}",
         failures.len(),
+        count + in_sandbox,
         failures.join("\n")
     );
+}
+
+/// The chapters whose commands need privilege, which a student without
+/// sudo runs in lab/sandbox.
+const SANDBOX_CHAPTERS: [&str; 6] = [
+    "raw-ipv4.md",
+    "raw-tcp.md",
+    "raw-ipv6.md",
+    "raw-ipv6-further.md",
+    "use-cases.md",
+    "lab.md",
+];
+
+/// Removes the files `text`'s commands make in /tmp, so that one who runs
+/// them next (root, then a student) starts as the book does.
+fn remove_tmp_files(text: &str) {
+    for word in text.split(|c: char| c.is_whitespace() || c == '`' || c == '\'') {
+        if let Some(name) = word.strip_prefix("/tmp/")
+            && !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || "._-".contains(c))
+        {
+            let _ = fs::remove_file(Path::new("/tmp").join(name));
+        }
+    }
 }
 
 #[test]

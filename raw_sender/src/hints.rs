@@ -53,6 +53,7 @@ pub fn report(failure: Failure) -> ExitCode {
                 "  raw sockets need CAP_NET_RAW: run `sudo ./target/debug/raw_sender ...` \
                  (not `sudo cargo run`: root's PATH has no cargo), or \
                  `sudo setcap cap_net_raw+ep ./target/debug/raw_sender`, \
+                 or run it inside `lab/sandbox` (no sudo), \
                  or use --dry-run or --pcap FILE to see the packet without sending it",
             );
             ExitCode::from(EXIT_NO_PERMISSION)

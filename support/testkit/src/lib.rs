@@ -238,7 +238,8 @@ pub fn as_nobody(command: &Command) -> AsNobody {
 
 /// A fresh folder any user can read, holding copies of the workspace's
 /// binaries under `target/debug/` (so `./target/debug/listener` works from
-/// it); removed, copies and all, when dropped.
+/// it), of `lab/` and of `docs/python/`: what a student runs, from a folder
+/// a student may enter. Removed, copies and all, when dropped.
 pub struct WorldReadable {
     top: PathBuf,
 }
@@ -254,21 +255,108 @@ impl WorldReadable {
             std::process::id(),
             NEXT.fetch_add(1, Ordering::Relaxed)
         ));
-        let folder = top.join("target/debug");
-        std::fs::create_dir_all(&folder).unwrap();
+        let binaries = top.join("target/debug");
+        std::fs::create_dir_all(&binaries).unwrap();
         for name in COURSE {
-            std::fs::copy(bin(name), folder.join(name)).unwrap();
+            std::fs::copy(bin(name), binaries.join(name)).unwrap();
         }
-        for dir in [top.as_path(), &top.join("target"), &folder] {
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755))
+        for folder in ["lab", "docs/python"] {
+            let (from, to) = (repository().join(folder), top.join(folder));
+            std::fs::create_dir_all(&to).unwrap();
+            for file in std::fs::read_dir(from).unwrap().flatten() {
+                let copy = to.join(file.file_name());
+                std::fs::copy(file.path(), &copy).unwrap();
+                std::fs::set_permissions(
+                    &copy,
+                    std::fs::Permissions::from_mode(0o755),
+                )
                 .unwrap();
+            }
+        }
+        for dir in ["", "target", "target/debug", "lab", "docs", "docs/python"] {
+            std::fs::set_permissions(
+                top.join(dir),
+                std::fs::Permissions::from_mode(0o755),
+            )
+            .unwrap();
         }
         WorldReadable { top }
     }
 
-    /// The folder to run from: it holds `target/debug/`.
+    /// The folder to run from: it holds `target/debug/`, `lab/` and
+    /// `docs/python/`.
     pub fn folder(&self) -> &std::path::Path {
         &self.top
+    }
+}
+
+/// Students made for a test: ordinary users named `scN-TAG`, each with a
+/// block of 65536 subordinate user and group ids of its own, as Debian's
+/// useradd gives them (what `lab/sandbox` needs). Removed, with everything
+/// they still run, when dropped. Needs root.
+pub struct Students(pub Vec<String>);
+
+impl Students {
+    pub fn new(tag: &str, count: usize) -> Students {
+        let tool =
+            |name: &str| find_tool(name).unwrap_or_else(|| panic!("no {name}"));
+        let names: Vec<String> =
+            (0..count).map(|n| format!("sc{n}-{tag}")).collect();
+        let students = Students(names.clone());
+        for (n, name) in names.iter().enumerate() {
+            let _ = Command::new(tool("userdel")).arg(name).output();
+            let made = Command::new(tool("useradd"))
+                .args(["-M", "-s", "/bin/bash", name])
+                .output()
+                .unwrap();
+            assert!(made.status.success(), "useradd {name}: {made:?}");
+            // A block far from the ones useradd hands out: none overlap.
+            let tag_block = u64::from(tag.as_bytes()[0]) << 24;
+            let first = 3_000_000_000 + tag_block + (n as u64) * 65_536;
+            let range = format!("{first}-{}", first + 65_535);
+            let given = Command::new(tool("usermod"))
+                .args(["--add-subuids", &range, "--add-subgids", &range, name])
+                .output()
+                .unwrap();
+            assert!(given.status.success(), "usermod {name}: {given:?}");
+        }
+        students
+    }
+
+    /// `script` run by bash as `student`, in `folder`, with an ordinary
+    /// user's PATH.
+    pub fn command(
+        student: &str,
+        folder: &std::path::Path,
+        script: &str,
+    ) -> Command {
+        let mut command = Command::new(find_tool("runuser").expect("runuser"));
+        command
+            .args(["-u", student, "--", "bash", "-c", script])
+            .current_dir(folder)
+            .env("PATH", "/usr/local/bin:/usr/bin:/bin");
+        command
+    }
+}
+
+impl Drop for Students {
+    fn drop(&mut self) {
+        for name in &self.0 {
+            let uid = Command::new("id").args(["-u", name]).output();
+            let _ = Command::new("pkill").args(["-KILL", "-u", name]).output();
+            thread::sleep(Duration::from_millis(50));
+            if let Some(userdel) = find_tool("userdel") {
+                let _ = Command::new(userdel).arg(name).output();
+            }
+            // The record of their sandbox, in /tmp.
+            if let Ok(uid) = uid {
+                let uid = String::from_utf8_lossy(&uid.stdout).trim().to_string();
+                if !uid.is_empty() {
+                    let state = format!("/tmp/socket-course-sandbox-{uid}");
+                    let _ = std::fs::remove_dir_all(state);
+                }
+            }
+        }
     }
 }
 
