@@ -35,6 +35,16 @@ fn chapters() -> Vec<PathBuf> {
         .collect()
 }
 
+/// The chapters whose commands are run: all, or those BOOK_ONLY names
+/// (`BOOK_ONLY=lab.md,raw-tcp.md cargo test -p docs`, while writing one).
+fn chosen(chapter: &Path) -> bool {
+    let name = chapter.file_name().unwrap().to_string_lossy().to_string();
+    match std::env::var("BOOK_ONLY") {
+        Ok(only) => only.split(',').any(|wanted| wanted == name),
+        Err(_) => true,
+    }
+}
+
 /// Who runs a command: root, or the unprivileged user `nobody`.
 #[derive(Clone, Copy, PartialEq, Debug)]
 enum Mode {
@@ -492,7 +502,7 @@ fn every_command_in_the_book_prints_what_the_book_says() {
     );
     let mut failures = Vec::new();
     let mut count = 0;
-    for chapter in chapters() {
+    for chapter in chapters().into_iter().filter(|chapter| chosen(chapter)) {
         for session in sessions(&chapter) {
             count += session
                 .blocks
@@ -502,7 +512,11 @@ fn every_command_in_the_book_prints_what_the_book_says() {
             failures.extend(run(&session, &Namespace::new()));
         }
     }
-    assert!(count >= 40, "only {count} commands found in the book");
+    let everything = std::env::var("BOOK_ONLY").is_err();
+    assert!(
+        count >= 40 || !everything,
+        "only {count} commands found in the book"
+    );
 
     // The chapters that need privilege, again, as a student without sudo
     // runs them: in lab/sandbox, each block a terminal of its own that
@@ -522,7 +536,7 @@ fn every_command_in_the_book_prints_what_the_book_says() {
     let student = testkit::Students::new("b", 1);
     let course = testkit::WorldReadable::new();
     let mut in_sandbox = 0;
-    for chapter in chapters() {
+    for chapter in chapters().into_iter().filter(|chapter| chosen(chapter)) {
         let name = chapter.file_name().unwrap().to_string_lossy().to_string();
         if !SANDBOX_CHAPTERS.contains(&name.as_str()) {
             continue;
@@ -554,7 +568,7 @@ fn every_command_in_the_book_prints_what_the_book_says() {
         remove_tmp_files(&text);
     }
     assert!(
-        in_sandbox >= 40,
+        in_sandbox >= 40 || !everything,
         "only {in_sandbox} commands run in the sandbox"
     );
     assert!(
