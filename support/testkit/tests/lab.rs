@@ -1,15 +1,18 @@
 //! The lab (lab/lab and lab/router.nft) as a class would use it: brought
 //! up twice, traffic across the router both ways, the port filter's hole,
 //! each detector rule counting its own packet and no other, an alert read
-//! with `tcpdump -i nflog:N`, the keyword filter beaten by base64, the
-//! router's time exceeded, and `down` twice leaving nothing behind.
+//! with `tcpdump -i nflog:N`, nmap's scans (SYN, FIN, Xmas, ACK, SYN-FIN)
+//! judged by what nmap says and by the counters, the keyword filter beaten
+//! by base64, the router's time exceeded, and `down` twice leaving nothing
+//! behind.
 //!
 //! The lab's names (sc-attacker, sc-router, sc-target) are global to the
 //! machine, so one test function runs the whole sequence; nothing else in
 //! this file may use the lab. Every packet stays inside its namespaces.
 //!
-//! raw_sender is given `--src 192.0.2.2`: its default source is 127.0.0.1,
-//! which the router drops as a martian (issue 12, part 2 changes that).
+//! raw_sender is given `--src 192.0.2.2` here, so each packet says where it
+//! is from; with no --src it takes the address the route to --dst would
+//! use, the same one (the lab chapter relies on that).
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -293,6 +296,11 @@ fn the_lab_filters_detects_and_leaves_nothing_behind() {
         "nflog:2 showed: {alert}"
     );
 
+    // nmap against the same rules, as the lab chapter runs it.
+    if have_tool(&format!("{TEST} (its nmap part)"), "nmap") {
+        nmap_meets_the_filter_and_the_detector();
+    }
+
     // The keyword filter drops "secret" in clear, but not in base64.
     let mut target = Proc::spawn(&mut on(
         "target",
@@ -318,6 +326,134 @@ fn the_lab_filters_detects_and_leaves_nothing_behind() {
     let took = start.elapsed();
     say(&format!("{TEST}: {:.1} s", took.as_secs_f64()));
     assert!(took < Duration::from_secs(60), "the lab test took {took:?}");
+}
+
+/// The ports nmap scans on the target: a listener behind the telnet
+/// filter, nothing, and a listener no rule touches.
+const SCANNED: [&str; 3] = ["23", "24", "80"];
+
+/// One nmap scan: its flags, what nmap should say of each port in SCANNED,
+/// and how many packets each counter that moves should rise by.
+struct Scan {
+    flags: &'static [&'static str],
+    states: [&'static str; 3],
+    rises: &'static [(&'static str, u64)],
+}
+
+/// nmap's scans from the attacker, as the lab chapter shows them: what each
+/// says of the ports in SCANNED, and which counters its probes move.
+/// `--max-retries 0` sends one probe a port, so each count is exact.
+fn nmap_meets_the_filter_and_the_detector() {
+    let start = Instant::now();
+    let servers: Vec<Proc> = ["23", "80"]
+        .into_iter()
+        .map(|port| {
+            let mut server = Proc::spawn(&mut on(
+                "target",
+                "listener",
+                &["-k", "-s", TARGET, "-p", port, "--reply", "x"],
+            ));
+            server.listening_port();
+            server
+        })
+        .collect();
+    let quiet = ["open|filtered", "closed", "open|filtered"];
+    let scans = [
+        // A SYN to 23 is dropped: filtered, though a server listens.
+        Scan {
+            flags: &["-sS"],
+            states: ["filtered", "closed", "open"],
+            rises: &[("telnet_syn_dropped", 1)],
+        },
+        // No SYN: through the filter. A closed port answers RST, a
+        // listening one drops it (RFC 9293 3.10.7.1, 3.10.7.2).
+        Scan {
+            flags: &["-sF"],
+            states: quiet,
+            rises: &[("telnet_passed", 1)],
+        },
+        Scan {
+            flags: &["-sX"],
+            states: quiet,
+            rises: &[("telnet_passed", 1)],
+        },
+        // An ACK draws a RST from a closed and a listening port alike.
+        Scan {
+            flags: &["-sA"],
+            states: ["unfiltered"; 3],
+            rises: &[("telnet_passed", 1)],
+        },
+        // SYN and FIN: the detector counts all three probes, the filter
+        // drops the one to 23, and Linux drops the one to 80 unanswered.
+        Scan {
+            flags: &["-sS", "--scanflags", "SYNFIN"],
+            states: ["filtered", "closed", "filtered"],
+            rises: &[("telnet_syn_dropped", 1), ("syn_fin", 3)],
+        },
+    ];
+    for Scan {
+        flags,
+        states,
+        rises,
+    } in scans
+    {
+        let before = counters();
+        let report = nmap(flags);
+        for (port, state) in SCANNED.iter().zip(states) {
+            assert_eq!(
+                state_of(&report, port),
+                Some(state),
+                "nmap {flags:?}, port {port}:\n{report}"
+            );
+        }
+        for (name, count) in counters() {
+            let rise = rises
+                .iter()
+                .find(|(counted, _)| *counted == name)
+                .map_or(0, |(_, rise)| *rise);
+            assert_eq!(
+                count,
+                before[&name] + rise,
+                "nmap {flags:?}: counter {name} went from {} to {count}",
+                before[&name]
+            );
+        }
+    }
+    // A scan completes no handshake: neither listener served anyone.
+    for server in servers {
+        let (_, said) = server.kill();
+        assert!(!said.contains("connection from"), "{said}");
+    }
+    say(&format!(
+        "{TEST}: nmap's five scans: {:.1} s",
+        start.elapsed().as_secs_f64()
+    ));
+}
+
+/// What nmap's report says of `port`: its line is `PORT/tcp STATE SERVICE`.
+fn state_of<'a>(report: &'a str, port: &str) -> Option<&'a str> {
+    let name = format!("{port}/tcp");
+    report.lines().find_map(|line| {
+        let mut words = line.split_whitespace();
+        (words.next() == Some(name.as_str()))
+            .then(|| words.next())
+            .flatten()
+    })
+}
+
+/// nmap on the attacker against the target's SCANNED ports, bounded in
+/// time; returns what it printed.
+fn nmap(scan: &[&str]) -> String {
+    let mut command = Command::new(lab_script());
+    command
+        .args(["run", "attacker", "nmap", "-n", "-Pn", "--max-retries", "0"])
+        .args(["-p", &SCANNED.join(",")])
+        .args(scan)
+        .arg(TARGET);
+    let (status, stdout, stderr) = Proc::spawn(&mut command).finish();
+    let report = String::from_utf8_lossy(&stdout).into_owned();
+    assert!(status.success(), "nmap {scan:?} failed: {report}{stderr}");
+    report
 }
 
 /// tcpdump on the router, reading one packet from `interface`.
