@@ -6,6 +6,7 @@
 use base64::Engine;
 use raw_sender::Malformed;
 use raw_sender::hex::{hex, unhex};
+use raw_sender::options::DoesNotFit;
 use raw_sender::packet::{IpHeader, Packet, Quoted, Transport};
 use raw_sender::{ipv6, output};
 
@@ -52,10 +53,14 @@ fn checks(packet: &Packet, received: usize) -> Vec<String> {
     // checksum below and the transport's above cover it.
     if let IpHeader::V4(ip) = &packet.ip {
         let expected = ip.expected_checksum();
+        let why = match zeroed_after_end(&ip.options) {
+            true => ZEROED,
+            false => "",
+        };
         checks.push(match ip.header_checksum == expected {
             true => format!("IP header checksum 0x{expected:04x} correct"),
             false => format!(
-                "IP header checksum 0x{:04x} incorrect, expected 0x{expected:04x}",
+                "IP header checksum 0x{:04x} incorrect, expected 0x{expected:04x}{why}",
                 ip.header_checksum
             ),
         });
@@ -107,6 +112,28 @@ fn checks(packet: &Packet, received: usize) -> Vec<String> {
     checks
 }
 
+/// Linux, as it receives an IPv4 packet, writes 0 over every option byte
+/// after End of Option List and leaves the header checksum as it was
+/// (`ip_options_compile` in net/ipv4/ip_options.c): a checksum right for
+/// the bytes sent is wrong for the bytes we are given.
+const ZEROED: &str = " (Linux zeroes the option bytes after End of Option List as it \
+                      receives, and leaves the checksum: it may have been right as sent)";
+
+/// Whether IPv4 options end with End of Option List and zeros after it.
+fn zeroed_after_end(options: &[u8]) -> bool {
+    let end = raw_sender::options::read(options)
+        .ok()
+        .and_then(|list| list.last().cloned())
+        .filter(|last| last.kind == raw_sender::options::END_OF_LIST);
+    match end {
+        Some(end) => {
+            let after = &options[end.at + 1..];
+            !after.is_empty() && after.iter().all(|&byte| byte == 0)
+        }
+        None => false,
+    }
+}
+
 fn lengths(packet: &Packet, received: usize) -> String {
     let total = packet.total_len();
     // IPv6's Payload Length leaves out its own 40-byte header.
@@ -141,28 +168,17 @@ fn lengths(packet: &Packet, received: usize) -> String {
     format!("lengths consistent: {consistent}")
 }
 
-/// Options as RFC 791 (IPv4) and RFC 9293 (TCP) lay them out: kind 0 ends
-/// the list, kind 1 is one byte of padding, every other option is kind,
-/// length (counting both), then data. `field` counts the header in 32-bit
-/// words, `bare` of them without options.
+/// Whether each option fits the list, as RFC 791 (IPv4) and RFC 9293 (TCP)
+/// lay options out (see raw_sender's `options`). `field` counts the header
+/// in 32-bit words, `bare` of them without options.
 fn options(options: &[u8], field: &str, bare: usize) -> String {
     let words = bare + options.len() / 4;
-    let mut at = 0;
-    while at < options.len() {
-        match options[at] {
-            0 => break,
-            1 => at += 1,
-            kind => {
-                let len = options.get(at + 1).copied().unwrap_or(0) as usize;
-                if len < 2 || at + len > options.len() {
-                    return format!(
-                        "{field} {words} but options malformed: option {kind} at \
-                         option byte {at} has length {len}, which does not fit"
-                    );
-                }
-                at += len;
-            }
-        }
+    if let Err(DoesNotFit { at, kind, length }) = raw_sender::options::read(options)
+    {
+        return format!(
+            "{field} {words} but options malformed: option {kind} at \
+             option byte {at} has length {length}, which does not fit"
+        );
     }
     match options.is_empty() {
         true => format!("{field} {bare} sane: no options"),

@@ -65,9 +65,9 @@ fn udp_tcp_and_icmpv6_are_decoded_with_the_ipv6_header_and_checked() {
                 reports(&[]).into_iter().zip(KINDS)
             {
                 let next_header =
-                    format!("     6  Next Header          {next_header} ({name})");
+                    format!("     6  Next Header           {next_header} ({name})");
                 let payload_length =
-                    format!("     4  Payload Length       {length} ");
+                    format!("     4  Payload Length        {length} ");
                 let checksum = format!("check: {name} checksum 0x");
                 let lengths = format!(
                     "check: lengths consistent: payload length {length} = bytes \
@@ -78,10 +78,10 @@ fn udp_tcp_and_icmpv6_are_decoded_with_the_ipv6_header_and_checked() {
                     &[
                         summary,
                         "IPv6 header, bytes 0-39:",
-                        "     0  Version              6 ",
+                        "     0  Version               6 ",
                         &payload_length,
                         &next_header,
-                        "    24  Destination Address  ::1 ",
+                        "    24  Destination Address   ::1 ",
                         "payload: 21 bytes of text: \"Hello from raw_sender\"",
                         &checksum,
                         &lengths,
@@ -113,8 +113,8 @@ fn a_payload_length_that_lies_is_called_inconsistent() {
         // Shorter and longer than the 29 bytes that follow the header: the
         // kernel trims or drops such a packet, but only after we see it.
         for (length, field) in [
-            ("5", "     4  Payload Length       5 "),
-            ("200", "     4  Payload Length       200 "),
+            ("5", "     4  Payload Length        5 "),
+            ("200", "     4  Payload Length        200 "),
         ] {
             let server = listening(&["--raw", "17", "-6", "-c", "1"]);
             probe(&["-6", "--udp", "--payload-length", length]);
@@ -212,9 +212,9 @@ fn the_kernels_port_unreachable_is_shown_with_the_packet_it_quotes() {
                 &[
                     "IP6 ::1 > ::1: ICMP6, destination unreachable, port, \
                      for UDP ::1.40000 > ::1.54321, length 59",
-                    "    41  Code                 4 (port unreachable)  RFC 4443 3",
+                    "    41  Code                  4 (port unreachable)  RFC 4443 3",
                     "Quoted IPv6 header, bytes 48-87:",
-                    "    52  Payload Length       11 ",
+                    "    52  Payload Length        11 ",
                     "Quoted data, bytes 88-95: UDP source port 40000, destination port 54321",
                     "check: ICMPv6 checksum 0x",
                 ],

@@ -28,6 +28,7 @@ use std::ops::Range;
 use byteorder::{BigEndian, ByteOrder};
 
 use crate::Malformed;
+use crate::options;
 
 // ANCHOR: offsets
 pub const VERSION_AND_IHL: usize = 0;
@@ -46,6 +47,11 @@ pub const OPTIONS: usize = 20;
 pub const MIN_HEADER_LEN: usize = 20;
 /// IHL is four bits: at most 15 words, so at most 40 bytes of options.
 pub const MAX_OPTIONS_LEN: usize = 40;
+
+/// Option kinds of a source route (RFC 791 § 3.1): the sender names the
+/// hops, loosely (other routers may come between) or strictly.
+pub const LOOSE_SOURCE_ROUTE: u8 = 131;
+pub const STRICT_SOURCE_ROUTE: u8 = 137;
 
 const FLAG_EVIL: u16 = 0x8000;
 const FLAG_DONT_FRAGMENT: u16 = 0x4000;
@@ -136,6 +142,37 @@ impl Ipv4Header {
     }
     // ANCHOR_END: checksum
 
+    /// The address the datagram is finally for, which TCP and UDP sum in
+    /// their pseudo-header: Destination Address, unless a source route still
+    /// has hops to go. Then it is the route's last address, for at each hop
+    /// "the next address in the source route replaces the address in the
+    /// destination address field" (RFC 791 § 3.1), and the last writes the
+    /// final one there. The route's pointer (its first data byte) counts
+    /// from the option's start to the next address; past the end, the route
+    /// is done and Destination Address is final already.
+    pub fn final_destination(&self) -> Ipv4Addr {
+        let Ok(list) = options::read(&self.options) else {
+            return self.destination; // a list that does not add up routes nowhere
+        };
+        let route = list.iter().find(|option| {
+            [LOOSE_SOURCE_ROUTE, STRICT_SOURCE_ROUTE].contains(&option.kind)
+        });
+        let Some([pointer, addresses @ ..]) = route.map(|route| route.data) else {
+            return self.destination;
+        };
+        // The option is kind, length, pointer, then 4-byte addresses; the
+        // first address is at byte 4 (counting from 1, as the pointer does).
+        // A hop is left while the pointer's address ends within the option.
+        let option_len = 3 + addresses.len();
+        let hops_to_go = usize::from(*pointer) + 3 <= option_len;
+        match addresses.chunks_exact(4).last() {
+            Some(&[a, b, c, d]) if hops_to_go && addresses.len() % 4 == 0 => {
+                Ipv4Addr::new(a, b, c, d)
+            }
+            _ => self.destination,
+        }
+    }
+
     /// Reads a header from the start of `packet`; returns it and the data it
     /// carries (up to Total Length). Refuses anything that does not add up.
     pub fn parse(packet: &[u8]) -> Result<(Ipv4Header, &[u8]), Malformed> {
@@ -218,6 +255,51 @@ mod tests {
         0x45, 0x00, 0x00, 0x1f, 0x12, 0x34, 0x00, 0x00, 0x40, 0x10, 0x6a, 0x99,
         0x7f, 0x00, 0x00, 0x01, 0x7f, 0x00, 0x00, 0x01,
     ];
+
+    /// A header to 192.0.2.2 whose options are `options`.
+    fn routed(options: &[u8]) -> Ipv4Header {
+        Ipv4Header {
+            destination: Ipv4Addr::new(192, 0, 2, 2),
+            options: options.to_vec(),
+            ..chaos()
+        }
+    }
+
+    #[test]
+    fn a_source_route_with_hops_to_go_ends_at_its_last_address() {
+        // Loose, pointer 4, one hop: 198.51.100.1. Strict, after a NOP,
+        // pointer 8 of two hops: the second, 203.0.113.9, is still to go.
+        let loose = [0x83, 7, 4, 198, 51, 100, 1];
+        let strict = [1, 0x89, 11, 8, 198, 51, 100, 1, 203, 0, 113, 9];
+        assert_eq!(
+            routed(&loose).final_destination(),
+            Ipv4Addr::new(198, 51, 100, 1)
+        );
+        assert_eq!(
+            routed(&strict).final_destination(),
+            Ipv4Addr::new(203, 0, 113, 9)
+        );
+    }
+
+    #[test]
+    fn without_hops_to_go_the_destination_is_final() {
+        let destination = Ipv4Addr::new(192, 0, 2, 2);
+        for options in [
+            &[][..],
+            &[0x94, 4, 0, 0],               // router alert: no route
+            &[0x83, 7, 8, 198, 51, 100, 1], // pointer past the end: done
+            &[0x83, 6, 4, 198, 51, 100],    // not whole addresses
+            &[0x83, 3, 4],                  // no address at all
+            &[0x83, 9, 4, 198, 51, 100, 1], // a length that does not fit
+            &[0, 0x83, 7, 4, 198, 51, 100, 1], // after End of Option List
+        ] {
+            assert_eq!(
+                routed(options).final_destination(),
+                destination,
+                "{options:02x?}"
+            );
+        }
+    }
 
     fn chaos() -> Ipv4Header {
         Ipv4Header {

@@ -1,5 +1,6 @@
 //! Raw IPv4 and IPv6 packets built by hand, one header per file, each after its RFC:
 //!
+//! - [`options`]: the option list IPv4 and TCP headers share
 //! - [`ipv4`]: the IPv4 header, RFC 791 § 3.1
 //! - [`tcp`]: the TCP header, RFC 9293 § 3.1
 //! - [`udp`]: the UDP header, RFC 768
@@ -14,9 +15,9 @@
 //! Each header is a plain struct of its fields with a `build` that writes
 //! the bytes and a `parse` that reads them back, refusing (never panicking
 //! on) bytes that do not add up. Read them in that order: the header files
-//! import nothing of the others (but `icmpv6`,
-//! which borrows ICMP's echo layout), `packet` nests them, and `output` shows
-//! packets. The `raw_sender` binary builds packets from its flags and sends
+//! import nothing of the others (but `ipv4`, which reads its options with
+//! `options`, and `icmpv6`, which borrows ICMP's echo layout), `packet`
+//! nests them, and `output` shows packets. The `raw_sender` binary builds packets from its flags and sends
 //! them; the `listener` binary reads packets with the same layouts.
 #![forbid(unsafe_code)]
 
@@ -25,6 +26,7 @@ pub mod icmp;
 pub mod icmpv6;
 pub mod ipv4;
 pub mod ipv6;
+pub mod options;
 pub mod output;
 pub mod packet;
 pub mod tcp;

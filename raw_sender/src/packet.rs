@@ -76,6 +76,16 @@ impl IpHeader {
         }
     }
 
+    /// The address the packet is finally for, which TCP, UDP and ICMPv6 sum
+    /// in their pseudo-header: Destination Address, or for IPv4 the end of
+    /// a source route still under way (see `Ipv4Header::final_destination`).
+    pub fn final_destination(&self) -> IpAddr {
+        match self {
+            IpHeader::V4(ip) => ip.final_destination().into(),
+            IpHeader::V6(ip) => ip.destination.into(),
+        }
+    }
+
     /// What follows the header: IPv4's Protocol, IPv6's Next Header. The
     /// two fields take their numbers from one IANA registry.
     pub fn protocol(&self) -> u8 {
@@ -188,7 +198,9 @@ impl Packet {
     /// header checksum (which covers the finished IPv4 header); for IPv6,
     /// the payload length, and no header checksum, for it has none.
     pub fn fill_in(&mut self) {
-        let (source, destination) = (self.ip.source(), self.ip.destination());
+        // The pseudo-header's destination is where the packet ends up: the
+        // end of a source route, if it has one (RFC 791 § 3.1).
+        let (source, destination) = (self.ip.source(), self.ip.final_destination());
         let data_len = self.payload.len();
         match &mut self.transport {
             Transport::None => {}
@@ -315,7 +327,7 @@ impl Packet {
     /// carry, or None without a transport header (or an unused UDP one).
     pub fn transport_checksums(&self) -> Option<(u16, u16)> {
         let (source, destination, data) =
-            (self.ip.source(), self.ip.destination(), &self.payload);
+            (self.ip.source(), self.ip.final_destination(), &self.payload);
         let v6 = matches!(self.ip, IpHeader::V6(_));
         match &self.transport {
             Transport::None => None,
@@ -329,7 +341,7 @@ impl Packet {
             Transport::Udp(udp) if udp.checksum == 0 && !v6 => None,
             Transport::Udp(udp) => Some((
                 udp.checksum,
-                udp.expected_checksum(source, destination, data),
+                udp.expected_checksum(source, destination, udp.counted(data)),
             )),
             Transport::Icmp(icmp) => {
                 Some((icmp.checksum, icmp.expected_checksum(data)))

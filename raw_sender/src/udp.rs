@@ -76,6 +76,18 @@ impl UdpHeader {
         }
     }
 
+    /// The part of `data` (what follows the header) that Length counts:
+    /// "Length is the length in octets of this user datagram including this
+    /// header and the data" (RFC 768), and the checksum covers that
+    /// datagram, not bytes after it. All of `data` when Length claims more
+    /// than came, or less than a header.
+    pub fn counted<'a>(&self, data: &'a [u8]) -> &'a [u8] {
+        match usize::from(self.length).checked_sub(HEADER_LEN) {
+            Some(counted) if counted <= data.len() => &data[..counted],
+            _ => data,
+        }
+    }
+
     /// Reads a header from the start of `datagram`; returns it and the data.
     pub fn parse(datagram: &[u8]) -> Result<(UdpHeader, &[u8]), Malformed> {
         if datagram.len() < HEADER_LEN {
@@ -120,6 +132,22 @@ mod tests {
         let localhost = IpAddr::from(std::net::Ipv4Addr::LOCALHOST);
         assert_eq!(header.expected_checksum(localhost, localhost, data), 0xaff1);
         assert_eq!([header.build(), data.to_vec()].concat(), CAPTURED);
+    }
+
+    #[test]
+    fn the_checksum_covers_what_length_counts() {
+        let (header, data) = UdpHeader::parse(&CAPTURED).unwrap();
+        // Bytes after the datagram (a lying IP length) are not its own.
+        let longer = [data, b"tail"].concat();
+        assert_eq!(header.counted(&longer), b"hey\n");
+        // A Length past what came, or short of a header: all that came.
+        for length in [13, 7] {
+            let header = UdpHeader {
+                length,
+                ..header.clone()
+            };
+            assert_eq!(header.counted(data), data);
+        }
     }
 
     #[test]

@@ -21,11 +21,11 @@ fn dry_run_shows_the_bytes_and_every_field_without_privilege() {
     );
     assert!(stdout.contains(expected_dump), "{stdout}");
     for row in [
-        "     2  Total Length         31",
-        "     4  Identification       4660 (0x1234)",
-        "     8  Time to Live         64",
-        "     9  Protocol             16 (CHAOS)",
-        "    10  Header Checksum      0x6a99",
+        "     2  Total Length          31",
+        "     4  Identification        4660 (0x1234)",
+        "     8  Time to Live          64",
+        "     9  Protocol              16 (CHAOS)",
+        "    10  Header Checksum       0x6a99",
     ] {
         assert!(stdout.contains(row), "no {row:?} in\n{stdout}");
     }
@@ -42,7 +42,7 @@ fn dry_run_shows_tcp_fields_and_deliberately_bad_checksums() {
         "{good}"
     );
     assert!(
-        good.contains("    33  Control Bits         0x12 (SYN ACK)"),
+        good.contains("    33  Control Bits          0x12 (SYN ACK)"),
         "{good}"
     );
     let (_, bad, _) = raw_sender(&[
@@ -392,10 +392,10 @@ fn listener_raw_prints_the_fields_we_sent_and_decodes_what_we_encoded() {
             let report = String::from_utf8(report).unwrap();
             for line in [
                 "IP 127.0.0.1 > 127.0.0.1: ip-proto-16 11",
-                "     1  Type of Service      0xb8 (DSCP 46, ECN 0)",
-                "     4  Identification       4660 (0x1234)",
-                "     6  Flags                evil DF",
-                "     8  Time to Live         33",
+                "     1  Type of Service       0xb8 (DSCP 46, ECN 0)",
+                "     4  Identification        4660 (0x1234)",
+                "     6  Flags                 evil DF",
+                "     8  Time to Live          33",
                 "payload: 11 bytes of text: \"hello chaos\"",
                 "check: lengths consistent: total length 31 = bytes received",
                 "check: IHL 5 sane: no options",
@@ -748,7 +748,7 @@ fn without_src_the_source_is_the_kernel_s_choice_for_the_destination() {
                 "{routed}"
             );
             assert!(
-                routed.contains("    12  Source Address       192.0.2.1 "),
+                routed.contains("    12  Source Address        192.0.2.1 "),
                 "{routed}"
             );
             let note = "source 192.0.2.1: the kernel's choice for 192.0.2.77 \

@@ -121,7 +121,7 @@ fn rows(table: &mut String, title: &str, base: usize, fields: Vec<Field>) {
     for field in fields {
         let _ = writeln!(
             table,
-            "  {:>4}  {:<20} {:<21} {}",
+            "  {:>4}  {:<21} {:<21} {}",
             base + field.offset,
             field.name,
             field.value,

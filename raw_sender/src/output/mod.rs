@@ -71,7 +71,7 @@ mod tests {
             table.contains("Quoted IPv4 header, bytes 28-47:"),
             "{table}"
         );
-        assert!(table.contains("  36  Time to Live         1 "), "{table}");
+        assert!(table.contains("  36  Time to Live          1 "), "{table}");
         assert!(
             table.contains("Quoted data, bytes 48-55: TCP source port 40000"),
             "{table}"
@@ -112,10 +112,10 @@ mod tests {
         let table = field_table(&packet);
         for row in [
             "ICMPv6 header, bytes 40-47:",
-            "    40  Type                 1 (destination unreachable) RFC 4443 3",
-            "    41  Code                 4 (port unreachable)  RFC 4443 3",
+            "    40  Type                  1 (destination unreachable) RFC 4443 3",
+            "    41  Code                  4 (port unreachable)  RFC 4443 3",
             "Quoted IPv6 header, bytes 48-87:",
-            "    52  Payload Length       11 ",
+            "    52  Payload Length        11 ",
             "Quoted data, bytes 88-95: UDP source port 40000, destination port 54321",
         ] {
             assert!(table.contains(row), "{row:?} missing:\n{table}");

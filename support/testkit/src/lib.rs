@@ -124,6 +124,36 @@ pub fn have_tool(test: &str, tool: &str) -> bool {
     found
 }
 
+/// The Scapy the book was run with (from PyPI), as .ci/run installs it.
+pub const SCAPY: &str = "2.8.0";
+
+/// True when python3 imports Scapy; otherwise prints SKIP (fails under CI).
+/// Another version than SCAPY is used, with a line saying so.
+pub fn have_scapy(test: &str) -> bool {
+    if !have_tool(test, "python3") {
+        return false;
+    }
+    let output = Command::new("python3")
+        .args(["-c", "import scapy; print(scapy.VERSION)"])
+        .output();
+    match output {
+        Ok(output) if output.status.success() => {
+            let version = String::from_utf8_lossy(&output.stdout).trim().to_string();
+            if version != SCAPY {
+                say(&format!(
+                    "{test}: Scapy {version}, where the book has {SCAPY}: its output may differ"
+                ));
+            }
+            true
+        }
+        _ => {
+            let install = format!("python3 -m pip install scapy=={SCAPY}");
+            skip(test, &format!("python3 cannot import scapy ({install})"));
+            false
+        }
+    }
+}
+
 /// True when running as root; otherwise prints SKIP (fails under CI).
 pub fn have_root(test: &str) -> bool {
     let root = is_root();
