@@ -635,12 +635,7 @@ fn random_flags(random: &mut Random, v6: bool) -> (Vec<String>, u8) {
                 push(flag, value);
             }
             let bits = random.byte();
-            let letters: String = "FSRPAUEC"
-                .chars()
-                .enumerate()
-                .filter(|(bit, _)| bits & 1 << bit != 0)
-                .map(|(_, letter)| letter)
-                .collect();
+            let letters = raw_sender::tcp::flag_letters(bits);
             push(&format!("--flags={letters}"), String::new()); // "" is none
         }
         2 => {

@@ -172,6 +172,16 @@ pub fn parse_flags(letters: &str) -> Result<u8, String> {
     })
 }
 
+/// Control bits to `--flags` letters, the other way: SYN+ACK is "SA".
+pub fn flag_letters(bits: u8) -> String {
+    FLAG_LETTERS
+        .chars()
+        .enumerate()
+        .filter(|(bit, _)| bits & 1 << bit != 0)
+        .map(|(_, letter)| letter)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +218,10 @@ mod tests {
         assert_eq!(parse_flags("pa"), Ok(0x18));
         assert_eq!(parse_flags("FSRPAUEC"), Ok(0xFF));
         assert_eq!(parse_flags(""), Ok(0));
+        for bits in 0..=u8::MAX {
+            assert_eq!(parse_flags(&flag_letters(bits)), Ok(bits));
+        }
+        assert_eq!(flag_letters(SYN | ACK), "SA");
         assert!(
             parse_flags("SX")
                 .unwrap_err()

@@ -357,12 +357,7 @@ fn transport(
             false => 0x02,
         };
         if bits != 0x02 || random.bool() {
-            let letters: String = "FSRPAUEC"
-                .chars()
-                .enumerate()
-                .filter(|(bit, _)| bits & 1 << bit != 0)
-                .map(|(_, letter)| letter)
-                .collect();
+            let letters = raw_sender::tcp::flag_letters(bits);
             push(args, "--flags", letters);
         }
         layer.number("flags", bits);
