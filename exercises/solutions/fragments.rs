@@ -4,14 +4,13 @@
 //!     exercises/check fragments --solution
 #![forbid(unsafe_code)]
 
-use std::io::{self, ErrorKind, Write};
+use std::io::{self, Write};
 use std::net::{Ipv4Addr, SocketAddrV4};
 use std::process::ExitCode;
 
 use clap::Parser;
 use exercises::print_hex;
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
-use stdio::say;
 
 /// Sends one ICMP echo request to 127.0.0.1, cut into IPv4 fragments.
 #[derive(Parser)]
@@ -63,13 +62,7 @@ fn main() -> ExitCode {
         };
     }
     if let Err(error) = send(&fragments) {
-        say(&format!("exercise_fragments: cannot send: {error}"));
-        if error.kind() == ErrorKind::PermissionDenied {
-            say(
-                "  raw sockets need CAP_NET_RAW: run it with sudo, or inside \
-                 lab/sandbox; --dry-run needs neither",
-            );
-        }
+        exercises::cannot_send(&error, ", or --dry-run, which needs no privilege");
         return ExitCode::FAILURE;
     }
     let count = fragments.len();

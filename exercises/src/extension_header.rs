@@ -26,13 +26,12 @@
     reason = "the skeleton: you will need these where todo!() stands"
 )]
 
-use std::io::{self, ErrorKind, Write};
+use std::io::{self, Write};
 use std::net::{Ipv6Addr, SocketAddrV6};
 use std::process::ExitCode;
 
 use clap::Parser;
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
-use stdio::say;
 
 /// Sends one ICMPv6 echo request to ::1 behind a Destination Options
 /// header.
@@ -74,13 +73,7 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let packet = packet(&args);
     if let Err(error) = send(&packet) {
-        say(&format!("exercise_extension_header: cannot send: {error}"));
-        if error.kind() == ErrorKind::PermissionDenied {
-            say(
-                "  raw sockets need CAP_NET_RAW: run it with sudo, or inside \
-                 lab/sandbox",
-            );
-        }
+        exercises::cannot_send(&error, "");
         return ExitCode::FAILURE;
     }
     let len = packet.len();

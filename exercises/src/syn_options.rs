@@ -27,13 +27,12 @@
     reason = "the skeleton: you will need these where todo!() stands"
 )]
 
-use std::io::{self, ErrorKind, Write};
+use std::io::{self, Write};
 use std::net::{Ipv4Addr, SocketAddrV4};
 use std::process::ExitCode;
 
 use clap::Parser;
 use socket2::{Domain, Protocol, SockAddr, Socket, Type};
-use stdio::say;
 
 /// Sends one TCP SYN with options to 127.0.0.1.
 #[derive(Parser)]
@@ -64,13 +63,7 @@ fn main() -> ExitCode {
     let args = Args::parse();
     let segment = syn_segment(&args);
     if let Err(error) = send(&segment) {
-        say(&format!("exercise_syn_options: cannot send: {error}"));
-        if error.kind() == ErrorKind::PermissionDenied {
-            say(
-                "  raw sockets need CAP_NET_RAW: run it with sudo, or inside \
-                 lab/sandbox",
-            );
-        }
+        exercises::cannot_send(&error, "");
         return ExitCode::FAILURE;
     }
     let len = segment.len();

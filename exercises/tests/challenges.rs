@@ -162,3 +162,41 @@ fn extension_header_check_names_each_classic_mistake() {
         extension_header::MISTAKES,
     );
 }
+
+/// The raw challenges' solutions, run by a user without privilege: one line
+/// saying what failed, then every way to a raw socket (sudo, setcap on
+/// this very file, lab/sandbox, and --dry-run where there is one), and
+/// status 1.
+#[test]
+fn a_raw_challenge_without_privilege_names_every_way_to_a_raw_socket() {
+    let test = "a_raw_challenge_without_privilege_names_every_way_to_a_raw_socket";
+    if !testkit::have_root(test) {
+        return; // becoming nobody (setpriv) takes root
+    }
+    for (name, dry_run) in [
+        ("solution_syn_options", false),
+        ("solution_fragments", true),
+        ("solution_extension_header", false),
+    ] {
+        let output = testkit::as_nobody(&testkit::command(name))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let lines: Vec<&str> = stderr.lines().collect();
+        assert_eq!(output.status.code(), Some(1), "{name}: {stderr}");
+        assert_eq!(lines.len(), 2, "{name}: {stderr}");
+        assert_eq!(
+            lines[0],
+            format!("{name}: cannot send: Operation not permitted (os error 1)")
+        );
+        for way in [
+            "CAP_NET_RAW",
+            "run it with sudo",
+            &format!("`sudo setcap cap_net_raw+ep ./target/debug/{name}`"),
+            "inside lab/sandbox (no sudo)",
+        ] {
+            assert!(lines[1].contains(way), "{name}: no {way:?} in {stderr}");
+        }
+        assert_eq!(lines[1].contains("--dry-run"), dry_run, "{name}: {stderr}");
+    }
+}
