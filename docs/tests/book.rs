@@ -639,7 +639,9 @@ fn every_include_and_internal_link_resolves() {
                 let ids: Vec<String> = linked_text
                     .lines()
                     .filter(|line| line.starts_with('#'))
-                    .map(|line| heading_id(line.trim_start_matches('#').trim()))
+                    .map(|line| {
+                        testkit::heading_id(line.trim_start_matches('#').trim())
+                    })
                     .collect();
                 assert!(
                     ids.contains(&fragment.to_string()),
@@ -649,21 +651,6 @@ fn every_include_and_internal_link_resolves() {
             }
         }
     }
-}
-
-/// The id mdBook gives a heading: lower case, spaces to dashes, only
-/// letters, digits, dashes and underscores kept.
-fn heading_id(heading: &str) -> String {
-    heading
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => {
-                Some(c.to_ascii_lowercase())
-            }
-            _ => None,
-        })
-        .collect()
 }
 
 #[test]

@@ -271,7 +271,7 @@ fn every_snippet_include_and_link_resolves() {
             let ids: Vec<String> = linked
                 .lines()
                 .filter(|line| line.starts_with('#'))
-                .map(|line| heading_id(line.trim_start_matches('#').trim()))
+                .map(|line| testkit::heading_id(line.trim_start_matches('#').trim()))
                 .collect();
             assert!(
                 fragment.is_empty() || ids.contains(&fragment.to_string()),
@@ -285,19 +285,4 @@ fn every_snippet_include_and_link_resolves() {
         "only {count} snippets in {}",
         snippets().display()
     );
-}
-
-/// The id mdBook gives a heading: lower case, spaces to dashes, only
-/// letters, digits, dashes and underscores kept.
-fn heading_id(heading: &str) -> String {
-    heading
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => {
-                Some(c.to_ascii_lowercase())
-            }
-            _ => None,
-        })
-        .collect()
 }

@@ -124,6 +124,21 @@ pub fn have_tool(test: &str, tool: &str) -> bool {
     found
 }
 
+/// The id mdBook gives a heading: lower case, spaces to dashes, only
+/// letters, digits, dashes and underscores kept.
+pub fn heading_id(heading: &str) -> String {
+    heading
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => {
+                Some(c.to_ascii_lowercase())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// The Scapy the book was run with (from PyPI), as .ci/run installs it.
 pub const SCAPY: &str = "2.8.0";
 
